@@ -1,0 +1,27 @@
+/**
+ * CSRF defence (RELIABILITY B5): a request that can change something must come from one of
+ * our own pages. Browsers send `Origin` on every cross-site and same-site POST, so a missing
+ * one is refused too. Bearer-token API calls carry no ambient credentials and are exempt.
+ */
+export function isForeignRequest(
+  request: Request,
+  options: { allowedOrigins: string[]; trustProxy: boolean },
+): boolean {
+  if (["GET", "HEAD", "OPTIONS"].includes(request.method)) return false;
+  if (/^Bearer\s/i.test(request.headers.get("authorization") ?? "")) return false;
+  const site = request.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") return true;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return true;
+  }
+  const hosts = new Set([new URL(request.url).host]);
+  const forwarded = options.trustProxy ? request.headers.get("x-forwarded-host") : null;
+  if (forwarded) hosts.add(forwarded.split(",")[0]!.trim());
+  if (hosts.has(originHost)) return false;
+  return !options.allowedOrigins.includes(origin);
+}

@@ -1,0 +1,44 @@
+import { data, type MiddlewareFunction } from "react-router";
+import { getDatabase } from "../db.server";
+import { getEnv } from "../env.server";
+import { loadViewer } from "../services/sessions.server";
+import { requestInfoContext, viewerContext } from "./context";
+import { sessionCookie } from "./cookies.server";
+import { isForeignRequest } from "./csrf.server";
+
+export interface CsrfRefusal {
+  reason: "csrf";
+}
+
+/** Request id on every response, and the CSRF check before any action runs. */
+export const requestMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+  const env = getEnv();
+  const info = context.get(requestInfoContext);
+  const requestId = info.requestId === "-" ? crypto.randomUUID() : info.requestId;
+  context.set(requestInfoContext, { ...info, requestId, userAgent: request.headers.get("user-agent") ?? "" });
+  if (
+    isForeignRequest(request, {
+      trustProxy: env.TRUST_PROXY === "true",
+      allowedOrigins: env.ALLOWED_ORIGINS.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    })
+  ) {
+    throw data({ reason: "csrf" } satisfies CsrfRefusal, { status: 403 });
+  }
+  const response = await next();
+  response.headers.set("X-Request-Id", requestId);
+  return response;
+};
+
+/** Loads the signed-in account once per request; a dead session's cookie is cleared. */
+export const viewerMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
+  const token = await sessionCookie().parse(request.headers.get("cookie"));
+  const viewer = typeof token === "string" && token ? await loadViewer(getDatabase().db, token, new Date()) : null;
+  context.set(viewerContext, viewer);
+  const response = await next();
+  if (token && !viewer && !response.headers.has("set-cookie")) {
+    response.headers.append("Set-Cookie", await sessionCookie().serialize("", { maxAge: 0 }));
+  }
+  return response;
+};

@@ -1,0 +1,97 @@
+import { PassThrough } from "node:stream";
+import { createReadableStreamFromReadable } from "@react-router/node";
+import { isbot } from "isbot";
+import { renderToPipeableStream } from "react-dom/server";
+import { I18nextProvider } from "react-i18next";
+import { type EntryContext, RouterContextProvider, ServerRouter } from "react-router";
+import { migrateToLatest, pendingMigrations } from "../db/migrate";
+import { type RequestInfo, requestInfoContext } from "./auth/context";
+import { closeDatabase, getDatabase } from "./db.server";
+import { getEnv } from "./env.server";
+import { getI18n } from "./i18n/i18n.server";
+import { logger } from "./logger.server";
+
+export const streamTimeout = 5_000;
+
+export default function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  routerContext: EntryContext,
+  loadContext: RouterContextProvider,
+) {
+  const nonce = loadContext.get(requestInfoContext).nonce || undefined;
+  const i18n = getI18n(loadContext);
+  return new Promise<Response>((resolve, reject) => {
+    let shellRendered = false;
+    const userAgent = request.headers.get("user-agent");
+    // Crawlers and SPA-mode builds wait for everything; browsers get the shell as soon as it is ready.
+    const readyOption = (userAgent && isbot(userAgent)) || routerContext.isSpaMode ? "onAllReady" : "onShellReady";
+    const { pipe, abort } = renderToPipeableStream(
+      <I18nextProvider i18n={i18n}>
+        <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
+      </I18nextProvider>,
+      {
+        nonce,
+        [readyOption]() {
+          shellRendered = true;
+          const body = new PassThrough();
+          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          resolve(
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
+          );
+          pipe(body);
+        },
+        onShellError(error: unknown) {
+          reject(error);
+        },
+        onError(error: unknown) {
+          responseStatusCode = 500;
+          if (shellRendered) logger.error({ err: error }, "render failed");
+        },
+      },
+    );
+    setTimeout(abort, streamTimeout + 1000);
+  });
+}
+
+/** Unexpected errors from loaders and actions: logged once, with the request id. */
+export function handleError(
+  error: unknown,
+  { request, context }: { request: Request; context: RouterContextProvider },
+) {
+  if (request.signal.aborted) return;
+  const requestId = context.get(requestInfoContext).requestId;
+  logger.error(
+    { err: error, requestId, method: request.method, path: new URL(request.url).pathname },
+    "request failed",
+  );
+}
+
+// The functions below are for server.js, which reaches them through the build's entry module.
+
+/** Checks the environment and the database before the server accepts a request. */
+export async function startup(options: { migrate?: boolean } = {}) {
+  const env = getEnv();
+  const { db, dialect, location } = getDatabase();
+  if (options.migrate) await migrateToLatest(db);
+  const pending = await pendingMigrations(db);
+  if (pending.length) {
+    throw new Error(`The database at ${location} needs migrations (${pending.join(", ")}): run \`npm run db:migrate\``);
+  }
+  logger.info({ dialect, location, env: env.NODE_ENV }, "database ready");
+  return { port: env.PORT, cookieSecure: env.cookieSecure, trustProxy: env.TRUST_PROXY === "true", logger };
+}
+
+export function createLoadContext(info: Omit<RequestInfo, "requestId" | "userAgent"> & { requestId?: string }) {
+  const context = new RouterContextProvider();
+  context.set(requestInfoContext, { requestId: info.requestId ?? "-", userAgent: "", ip: info.ip, nonce: info.nonce });
+  return context;
+}
+
+export async function shutdown() {
+  await closeDatabase();
+}

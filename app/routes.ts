@@ -1,0 +1,18 @@
+import { index, type RouteConfig, route } from "@react-router/dev/routes";
+
+export default [
+  index("routes/home.tsx"),
+  route("login", "routes/auth/login.tsx"),
+  route("logout", "routes/auth/logout.tsx"),
+  route("set-language", "routes/set-language.ts"),
+  route("healthz", "routes/healthz.ts"),
+  route("readyz", "routes/readyz.ts"),
+  // The console (管理后台): staff only.
+  route("admin", "routes/admin/layout.tsx", [
+    index("routes/admin/dashboard.tsx"),
+    route("customers", "routes/admin/customers.tsx"),
+  ]),
+  // The storefront (订货商城): customers' ordering accounts only.
+  route("shop", "routes/shop/layout.tsx", [index("routes/shop/home.tsx")]),
+  route("*", "routes/not-found.tsx"),
+] satisfies RouteConfig;

@@ -1,0 +1,64 @@
+import { useTranslation } from "react-i18next";
+import { requireStaff } from "../../auth/guards.server";
+import { Card, PageHeader } from "../../components/card";
+import { RouteErrorBoundary } from "../../components/route-error";
+import { statusColor } from "../../components/status-colors";
+import { getDatabase } from "../../db.server";
+import { getI18n } from "../../i18n/i18n.server";
+import { queueCountsFor } from "../../services/queues.server";
+import type { Route } from "./+types/dashboard";
+
+export function meta({ data }: Route.MetaArgs) {
+  return [{ title: data?.title ?? "Dinghuo" }];
+}
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const viewer = requireStaff(request, context);
+  const queues = await queueCountsFor(getDatabase().db, viewer.grant);
+  const t = getI18n(context).t;
+  return {
+    title: `${t("dashboard.title")} · ${t("app.name")}`,
+    displayName: viewer.displayName,
+    queues: queues.map((q) => ({ pipeline: q.pipeline, key: q.step.key, status: q.step.status, count: q.count })),
+  };
+}
+
+export default function Dashboard({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
+  const { queues } = loaderData;
+  const groups = (["orders", "returns"] as const)
+    .map((pipeline) => ({ pipeline, steps: queues.filter((q) => q.pipeline === pipeline) }))
+    .filter((g) => g.steps.length > 0);
+  return (
+    <>
+      <PageHeader title={t("dashboard.greeting", { name: loaderData.displayName })} />
+      <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-slate-500">
+        {t("dashboard.queuesHeading")}
+      </h2>
+      {groups.length === 0 ? <Card>{t("dashboard.queuesEmpty")}</Card> : null}
+      {groups.map((group) => (
+        <section key={group.pipeline} className="mb-6" aria-labelledby={`pipeline-${group.pipeline}`}>
+          <h3 id={`pipeline-${group.pipeline}`} className="mb-2 text-base font-medium text-slate-800">
+            {t(group.pipeline === "orders" ? "dashboard.ordersPipeline" : "dashboard.returnsPipeline")}
+          </h3>
+          <ul className="grid grid-cols-2 gap-3 lg:grid-cols-5">
+            {group.steps.map((q) => (
+              <li key={q.key} data-testid={`queue-${q.key}`}>
+                <Card className="h-full">
+                  <p className="flex items-center gap-2 text-sm text-slate-600">
+                    <span aria-hidden className={`size-2.5 rounded-full ${statusColor(q.status).dot}`} />
+                    {t(`steps.${group.pipeline}.${q.key}`)}
+                  </p>
+                  <p className="mt-2 text-3xl font-semibold tabular-nums text-slate-900">{q.count}</p>
+                  <p className="text-xs text-slate-500">{t("dashboard.waiting")}</p>
+                </Card>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}
+
+export const ErrorBoundary = RouteErrorBoundary;

@@ -1,0 +1,106 @@
+import { useTranslation } from "react-i18next";
+import { NavLink, Outlet } from "react-router";
+import { requireStaff } from "../../auth/guards.server";
+import { LanguageSwitcher } from "../../components/language-switcher";
+import { RouteErrorBoundary } from "../../components/route-error";
+import { UserMenu } from "../../components/user-menu";
+import { getDatabase } from "../../db.server";
+import type { Route } from "./+types/layout";
+import { CONSOLE_NAV } from "./nav";
+
+// Every console route sits under this guard; each loader and action still checks its own permission.
+export const middleware: Route.MiddlewareFunction[] = [
+  async ({ request, context }, next) => {
+    requireStaff(request, context);
+    return next();
+  },
+];
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const viewer = requireStaff(request, context);
+  const { grant } = viewer;
+  const regions = grant.regionIds?.length
+    ? await getDatabase()
+        .db.selectFrom("regions")
+        .select("name")
+        .where("id", "in", grant.regionIds as number[])
+        .orderBy("id")
+        .execute()
+    : [];
+  return {
+    user: {
+      displayName: viewer.displayName,
+      username: viewer.username,
+      roles: viewer.roles.map((r) => ({ key: r.key, name: r.name })),
+      regions: grant.regionIds === null ? null : regions.map((r) => r.name),
+    },
+    nav: CONSOLE_NAV.filter((item) => item.permission === null || grant.permissions.has(item.permission)).map(
+      ({ to, labelKey }) => ({ to, labelKey }),
+    ),
+  };
+}
+
+export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
+  const { user, nav } = loaderData;
+  const roleNames = user.roles.map((r) => (r.key ? t(`roles.${r.key}`) : r.name)).join("、");
+  return (
+    <div className="flex min-h-dvh">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">
+        {t("common.skipToContent")}
+      </a>
+      <aside className="no-print hidden w-56 shrink-0 border-r border-slate-200 bg-white md:block">
+        <div className="px-5 py-4">
+          <p className="text-lg font-bold text-brand-700">{t("app.name")}</p>
+          <p className="text-xs text-slate-500">{t("app.console")}</p>
+        </div>
+        <nav aria-label={t("common.menu")} className="px-2">
+          <ul className="space-y-1">
+            {nav.map((item) => (
+              <li key={item.to}>
+                <NavLink
+                  to={item.to}
+                  end={item.to === "/admin"}
+                  className={({ isActive }) =>
+                    `block rounded-md px-3 py-2 text-sm ${
+                      isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"
+                    }`
+                  }
+                >
+                  {t(item.labelKey)}
+                </NavLink>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="no-print flex h-14 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
+          <nav aria-label={t("common.menu")} className="flex gap-1 overflow-x-auto md:hidden">
+            {nav.map((item) => (
+              <NavLink key={item.to} to={item.to} end={item.to === "/admin"} className="rounded px-2 py-1 text-sm">
+                {t(item.labelKey)}
+              </NavLink>
+            ))}
+          </nav>
+          <div className="ml-auto flex items-center gap-2">
+            <LanguageSwitcher />
+            <UserMenu
+              displayName={user.displayName}
+              username={user.username}
+              details={[
+                { label: t("common.roles"), value: roleNames || "—" },
+                { label: t("common.regions"), value: user.regions ? user.regions.join("、") : t("common.allRegions") },
+              ]}
+            />
+          </div>
+        </header>
+        <main id="main" className="flex-1 p-4 md:p-6">
+          <Outlet />
+        </main>
+      </div>
+    </div>
+  );
+}
+
+export const ErrorBoundary = RouteErrorBoundary;

@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+
+/** Who did something, as the audit log records it. */
+export interface Actor {
+  accountId: number | null;
+  name: string;
+  requestId?: string;
+  ip?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { accountId: null, name: "system" };
+
+export interface AuditEntry {
+  action: string;
+  objectType: string;
+  objectId?: string | number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends one audit row. Call it inside the transaction that makes the change it records. */
+export async function recordAudit(db: Kysely<DB>, actor: Actor, entry: AuditEntry, now: Date): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      at: now.toISOString(),
+      request_id: actor.requestId ?? null,
+      actor_account_id: actor.accountId,
+      actor_name: actor.name,
+      action: entry.action,
+      object_type: entry.objectType,
+      object_id: entry.objectId == null ? null : String(entry.objectId),
+      before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+      after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+      ip: actor.ip ?? null,
+    })
+    .execute();
+}

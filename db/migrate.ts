@@ -1,0 +1,18 @@
+import { type Kysely, type MigrationResultSet, Migrator } from "kysely";
+import { migrations } from "./migrations/index";
+
+function migrator(db: Kysely<any>) {
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Names of migrations not yet applied; empty when the database is current. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migrator(db).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
+}
