@@ -2,8 +2,13 @@ import { defineConfig } from "vitest/config";
 
 // The React Router plugin is not loaded here: unit and integration tests import modules
 // directly, and the e2e suite drives the built server.
+// CI collects a JSON report per run (project and database) to print one closing count.
+const reportDir = process.env.CI_REPORT_DIR;
+const reportName = `${process.env.npm_lifecycle_event ?? "vitest"}-${process.env.DB_KIND ?? "sqlite"}`;
+
 export default defineConfig({
   test: {
+    reporters: reportDir ? ["default", ["json", { outputFile: `${reportDir}/${reportName}.json` }]] : ["default"],
     projects: [
       {
         test: {

@@ -1,9 +1,8 @@
-import { type CreateTableBuilder, type Kysely, SqliteAdapter, sql } from "kysely";
+import { type CreateTableBuilder, type Kysely, sql } from "kysely";
+import { isSqliteDb } from "./locking";
 
-/** Migrations see `Kysely<any>` and never import app code; dialect differences stay here. */
-export function isSqlite(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}
+/** Migrations see `Kysely<any>` and never import app code; dialect differences stay in db/. */
+export const isSqlite = isSqliteDb;
 
 /** An integer surrogate key: SQLite's rowid alias, PostgreSQL's identity column. */
 export function withId<T extends string>(

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import {
   ACCOUNT_POLICY,
@@ -46,18 +47,23 @@ export async function loginRetryAfterSeconds(db: Kysely<DB>, keys: ThrottleKeys,
 export async function recordLoginFailure(db: Kysely<DB>, keys: ThrottleKeys, now: Date): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const [key, policy] of keysOf(keys)) {
-      const row = await trx.selectFrom("auth_throttle").selectAll().where("key", "=", key).executeTakeFirst();
-      const next = recordFailure(row ? toState(row) : null, now.getTime(), policy);
+      // Make sure the row exists, so that concurrent first failures queue on its lock.
+      await trx
+        .insertInto("auth_throttle")
+        .values({ key, failures: 0, window_started_at: now.toISOString(), blocked_until: null })
+        .onConflict((oc) => oc.column("key").doNothing())
+        .execute();
+      const row = await forUpdate(
+        trx,
+        trx.selectFrom("auth_throttle").selectAll().where("key", "=", key),
+      ).executeTakeFirstOrThrow();
+      const next = recordFailure(toState(row), now.getTime(), policy);
       const values = {
         failures: next.failures,
         window_started_at: new Date(next.windowStartedAt).toISOString(),
         blocked_until: next.blockedUntil === null ? null : new Date(next.blockedUntil).toISOString(),
       };
-      await trx
-        .insertInto("auth_throttle")
-        .values({ key, ...values })
-        .onConflict((oc) => oc.column("key").doUpdateSet(values))
-        .execute();
+      await trx.updateTable("auth_throttle").set(values).where("key", "=", key).execute();
     }
   });
 }
