@@ -5,5 +5,5 @@ import { defineConfig } from "vite";
 export default defineConfig({
   plugins: [tailwindcss(), reactRouter()],
   // Native modules stay outside the server bundle.
-  ssr: { external: ["better-sqlite3", "pg", "@node-rs/argon2", "pino"] },
+  ssr: { external: ["better-sqlite3", "pg", "@node-rs/argon2", "pino", "sharp", "exceljs"] },
 });

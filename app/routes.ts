@@ -7,12 +7,21 @@ export default [
   route("set-language", "routes/set-language.ts"),
   route("healthz", "routes/healthz.ts"),
   route("readyz", "routes/readyz.ts"),
+  // @routes:images
   // The console (管理后台): staff only.
   route("admin", "routes/admin/layout.tsx", [
     index("routes/admin/dashboard.tsx"),
     route("customers", "routes/admin/customers.tsx"),
+    // @routes:customers
+    // @routes:products
+    // @routes:stock
+    // @routes:imports
+    // @routes:admin-orders
   ]),
   // The storefront (订货商城): customers' ordering accounts only.
-  route("shop", "routes/shop/layout.tsx", [index("routes/shop/home.tsx")]),
+  route("shop", "routes/shop/layout.tsx", [
+    index("routes/shop/home.tsx"),
+    // @routes:shop
+  ]),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

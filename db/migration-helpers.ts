@@ -51,3 +51,6 @@ export async function makeAppendOnly(db: Kysely<any>, table: string): Promise<vo
     )
     .execute(db);
 }
+
+/** Binary column type: SQLite's blob, PostgreSQL's bytea. */
+export const blobType = (db: Kysely<any>) => (isSqlite(db) ? "blob" : "bytea");

@@ -1,7 +1,7 @@
 import { data, type RouterContextProvider, redirect } from "react-router";
 import type { Permission } from "../domain/permissions";
 import type { CustomerViewer, StaffViewer, Viewer } from "../services/sessions.server";
-import { viewerContext } from "./context";
+import { requestInfoContext, viewerContext } from "./context";
 
 type Context = Readonly<RouterContextProvider>;
 
@@ -50,4 +50,19 @@ export function requirePermission(request: Request, context: Context, permission
     throw data({ reason: "forbidden", permission } satisfies ForbiddenData, { status: 403 });
   }
   return viewer;
+}
+
+/** The audit actor for this request: who, from where, under which request id. */
+export function actorOf(
+  viewer: Viewer,
+  context: Context,
+): { accountId: number; name: string; kind: "staff" | "customer"; requestId: string; ip: string } {
+  const info = context.get(requestInfoContext);
+  return {
+    accountId: viewer.accountId,
+    name: viewer.username,
+    kind: viewer.kind,
+    requestId: info.requestId,
+    ip: info.ip,
+  };
 }

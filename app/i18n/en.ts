@@ -1,6 +1,18 @@
+import { customersEn } from "./areas/customers";
+import { importsEn } from "./areas/imports";
+import { ordersEn } from "./areas/orders";
+import { productsEn } from "./areas/products";
+import { shopEn } from "./areas/shop";
+import { stockEn } from "./areas/stock";
 import type { Resources } from "./zh-CN";
 
 export const en: Resources = {
+  customers: customersEn,
+  products: productsEn,
+  stock: stockEn,
+  imports: importsEn,
+  shop: shopEn,
+  orders: ordersEn,
   app: { name: "Dinghuo", tagline: "Distributor ordering portal", console: "Console", storefront: "Storefront" },
   language: { label: "Language", "zh-CN": "中文", en: "English" },
   login: {
@@ -16,6 +28,16 @@ export const en: Resources = {
     usernameRequired: "Enter your username.",
     passwordRequired: "Enter your password.",
   },
+  validation: {
+    required: "Required.",
+    tooLong: "Too long.",
+    integer: "Enter a whole number.",
+    positiveInteger: "Enter a whole number above 0.",
+    money: "Enter an amount such as 12.50.",
+    invalid: "Not in the right format.",
+    duplicate: "Already taken; choose another.",
+    passwordTooShort: "At least 8 characters.",
+  },
   common: {
     logout: "Sign out",
     account: "Account",
@@ -30,9 +52,36 @@ export const en: Resources = {
     disabled: "Disabled",
     status: "Status",
     skipToContent: "Skip to content",
+    save: "Save",
+    cancel: "Cancel",
+    edit: "Edit",
+    delete: "Delete",
+    create: "New",
+    actions: "Actions",
+    saved: "Saved.",
+    back: "Back",
+    yes: "Yes",
+    no: "No",
+    all: "All",
+    filter: "Filter",
     menu: "Menu",
   },
-  nav: { dashboard: "Dashboard", customers: "Customers", home: "Home" },
+  nav: {
+    dashboard: "Dashboard",
+    customers: "Customers",
+    home: "Home",
+    orderOnBehalf: "Order for a customer",
+    products: "Products",
+    categories: "Categories",
+    prices: "Prices",
+    stock: "Stock",
+    warehouses: "Warehouses",
+    catalog: "Catalog",
+    cart: "Cart",
+    quickOrder: "Quick order",
+    orders: "My orders",
+    account: "My account",
+  },
   dashboard: {
     title: "Dashboard",
     greeting: "Hello, {{name}}",
@@ -57,24 +106,6 @@ export const en: Resources = {
       inbound_review: "Inbound review",
       refund_review: "Refund review",
     },
-  },
-  customers: {
-    title: "Customers",
-    searchPlaceholder: "Code, name or ordering account",
-    code: "Code",
-    name: "Name",
-    region: "Region",
-    level: "Level",
-    contact: "Contact",
-    phone: "Phone",
-    username: "Ordering account",
-  },
-  shop: {
-    title: "Storefront",
-    welcome: "Welcome, {{company}}",
-    intro: "You are signed in with the ordering account of {{company}}.",
-    customerCode: "Customer code",
-    orderingAccount: "Ordering account",
   },
   roles: {
     admin: "System administrator",

@@ -1,5 +1,19 @@
 /** Simplified Chinese: the default language. `en.ts` must have exactly the same keys. */
+import { customersZh } from "./areas/customers";
+import { importsZh } from "./areas/imports";
+import { ordersZh } from "./areas/orders";
+import { productsZh } from "./areas/products";
+import { shopZh } from "./areas/shop";
+import { stockZh } from "./areas/stock";
+import type { Shape } from "./shape";
+
 export const zhCN = {
+  customers: customersZh,
+  products: productsZh,
+  stock: stockZh,
+  imports: importsZh,
+  shop: shopZh,
+  orders: ordersZh,
   app: { name: "订货", tagline: "经销商订货平台", console: "管理后台", storefront: "订货商城" },
   language: { label: "语言", "zh-CN": "中文", en: "English" },
   login: {
@@ -15,6 +29,16 @@ export const zhCN = {
     usernameRequired: "请输入用户名。",
     passwordRequired: "请输入密码。",
   },
+  validation: {
+    required: "必填。",
+    tooLong: "内容过长。",
+    integer: "请输入整数。",
+    positiveInteger: "请输入大于 0 的整数。",
+    money: "请输入金额，如 12.50。",
+    invalid: "格式不正确。",
+    duplicate: "已存在，请换一个。",
+    passwordTooShort: "密码至少 8 位。",
+  },
   common: {
     logout: "退出登录",
     account: "账号",
@@ -29,9 +53,36 @@ export const zhCN = {
     disabled: "已停用",
     status: "状态",
     skipToContent: "跳到正文",
+    save: "保存",
+    cancel: "取消",
+    edit: "编辑",
+    delete: "删除",
+    create: "新建",
+    actions: "操作",
+    saved: "已保存。",
+    back: "返回",
+    yes: "是",
+    no: "否",
+    all: "全部",
+    filter: "筛选",
     menu: "菜单",
   },
-  nav: { dashboard: "工作台", customers: "客户", home: "首页" },
+  nav: {
+    dashboard: "工作台",
+    customers: "客户",
+    home: "首页",
+    orderOnBehalf: "代客下单",
+    products: "商品",
+    categories: "商品分类",
+    prices: "价格",
+    stock: "库存",
+    warehouses: "仓库",
+    catalog: "商品目录",
+    cart: "购物车",
+    quickOrder: "快速订货",
+    orders: "我的订单",
+    account: "我的账户",
+  },
   dashboard: {
     title: "工作台",
     greeting: "{{name}}，你好",
@@ -57,24 +108,6 @@ export const zhCN = {
       refund_review: "退款审核",
     },
   },
-  customers: {
-    title: "客户",
-    searchPlaceholder: "编码、名称或订货账号",
-    code: "客户编码",
-    name: "客户名称",
-    region: "区域",
-    level: "客户级别",
-    contact: "联系人",
-    phone: "电话",
-    username: "订货账号",
-  },
-  shop: {
-    title: "订货商城",
-    welcome: "欢迎，{{company}}",
-    intro: "你正在使用 {{company}} 的订货账号。",
-    customerCode: "客户编码",
-    orderingAccount: "订货账号",
-  },
   roles: {
     admin: "系统管理员",
     business_lead: "业务负责人",
@@ -97,5 +130,4 @@ export const zhCN = {
   },
 };
 
-type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export type Resources = Shape<typeof zhCN>;

@@ -1,7 +1,11 @@
 import type { Permission } from "../../domain/permissions";
 
-/** The console's menu; an entry shows only to staff holding its permission (and exists only once built). */
+/** The console's menu; an entry shows only to staff holding its permission. */
 export const CONSOLE_NAV: ReadonlyArray<{ to: string; labelKey: string; permission: Permission | null }> = [
   { to: "/admin", labelKey: "nav.dashboard", permission: null },
+  // @nav:admin-orders
   { to: "/admin/customers", labelKey: "nav.customers", permission: "customer.view" },
+  // @nav:products
+  // @nav:stock
+  // @nav:imports
 ];

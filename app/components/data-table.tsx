@@ -1,0 +1,82 @@
+import type { ReactNode } from "react";
+import { Link, useLocation } from "react-router";
+
+/** The console's dense table: a bordered, horizontally scrollable frame. */
+export function DataTable({ children, caption }: { children: ReactNode; caption?: string }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className="min-w-full text-sm">
+        {caption ? <caption className="sr-only">{caption}</caption> : null}
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export const thClass =
+  "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 whitespace-nowrap";
+export const tdClass = "px-3 py-2 align-top";
+
+/**
+ * A column header that sorts by a URL parameter (`sort=field` / `sort=-field`), so sorting
+ * works without JavaScript, survives reloads and can be shared as a link.
+ */
+export function SortHeader({ field, label, defaultSort }: { field: string; label: string; defaultSort: string }) {
+  const location = useLocation();
+  const params = new URLSearchParams(location.search);
+  const current = params.get("sort") ?? defaultSort;
+  const active = current === field || current === `-${field}`;
+  const descending = current === `-${field}`;
+  params.set("sort", active && !descending ? `-${field}` : field);
+  params.delete("after");
+  params.delete("cursor");
+  return (
+    <th scope="col" className={thClass} aria-sort={active ? (descending ? "descending" : "ascending") : "none"}>
+      <Link to={`?${params.toString()}`} className="inline-flex items-center gap-1 hover:text-slate-900">
+        {label}
+        <span aria-hidden className={active ? "text-slate-900" : "text-slate-300"}>
+          {active && descending ? "↓" : "↑"}
+        </span>
+      </Link>
+    </th>
+  );
+}
+
+/** "First page" / "Next page" links for keyset pagination, keeping the other URL parameters. */
+export function KeysetPager({
+  nextCursor,
+  param = "cursor",
+  labels,
+}: {
+  nextCursor: string | number | null;
+  param?: string;
+  labels: { first: string; next: string };
+}) {
+  const location = useLocation();
+  const params = new URLSearchParams(location.search);
+  const onFirstPage = !params.get(param);
+  const with_ = (cursor: string | null) => {
+    const p = new URLSearchParams(params);
+    if (cursor === null) p.delete(param);
+    else p.set(param, cursor);
+    const s = p.toString();
+    return s ? `?${s}` : location.pathname;
+  };
+  if (onFirstPage && nextCursor === null) return null;
+  const linkClass =
+    "inline-flex min-h-10 items-center rounded-md bg-white px-4 text-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
+  return (
+    <nav className="mt-3 flex gap-2" aria-label="pagination">
+      {onFirstPage ? null : (
+        <Link to={with_(null)} className={linkClass}>
+          {labels.first}
+        </Link>
+      )}
+      {nextCursor === null ? null : (
+        <Link to={with_(String(nextCursor))} className={linkClass}>
+          {labels.next}
+        </Link>
+      )}
+    </nav>
+  );
+}

@@ -1,0 +1,8 @@
+import { useTranslation } from "react-i18next";
+import { formatMoney } from "../i18n/format";
+
+/** Integer fen shown as ¥ in the reader's locale. */
+export function Money({ fen, className = "" }: { fen: number; className?: string }) {
+  const { i18n } = useTranslation();
+  return <span className={`tabular-nums ${className}`}>{formatMoney(fen, i18n.language)}</span>;
+}

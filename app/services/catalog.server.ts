@@ -1,0 +1,265 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import { type PriceSource, resolvePrice } from "../domain/pricing";
+
+export interface CategoryNode {
+  id: number;
+  name: string;
+  parentId: number | null;
+  children: CategoryNode[];
+}
+
+export async function categoryTree(db: Kysely<DB>): Promise<CategoryNode[]> {
+  const rows = await db
+    .selectFrom("categories")
+    .select(["id", "name", "parent_id"])
+    .orderBy("position")
+    .orderBy("id")
+    .execute();
+  const nodes = new Map<number, CategoryNode>(
+    rows.map((r) => [r.id, { id: r.id, name: r.name, parentId: r.parent_id, children: [] }]),
+  );
+  const roots: CategoryNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parentId === null ? undefined : nodes.get(node.parentId);
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
+
+/** A category and everything under it. */
+export function descendantIds(tree: CategoryNode[], id: number): number[] {
+  const find = (nodes: CategoryNode[]): CategoryNode | undefined => {
+    for (const n of nodes) {
+      if (n.id === id) return n;
+      const hit = find(n.children);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const root = find(tree);
+  if (!root) return [];
+  const out: number[] = [];
+  const walk = (n: CategoryNode) => {
+    out.push(n.id);
+    n.children.forEach(walk);
+  };
+  walk(root);
+  return out;
+}
+
+export interface PricedSku {
+  skuId: number;
+  price: number;
+  source: PriceSource;
+}
+
+/** The customer's price for each SKU, by the one pricing rule (three small queries). */
+export async function priceSkusForCustomer(
+  db: Kysely<DB>,
+  customerId: number,
+  skuIds: number[],
+): Promise<Map<number, PricedSku>> {
+  const result = new Map<number, PricedSku>();
+  if (!skuIds.length) return result;
+  const customer = await db
+    .selectFrom("customers as c")
+    .leftJoin("customer_levels as l", "l.id", "c.level_id")
+    .select(["c.level_id", "l.discount_bp"])
+    .where("c.id", "=", customerId)
+    .executeTakeFirst();
+  const [skus, own, levelPrices] = await Promise.all([
+    db.selectFrom("skus").select(["id", "base_price"]).where("id", "in", skuIds).execute(),
+    db
+      .selectFrom("customer_prices")
+      .select(["sku_id", "price"])
+      .where("customer_id", "=", customerId)
+      .where("sku_id", "in", skuIds)
+      .execute(),
+    customer?.level_id
+      ? db
+          .selectFrom("level_prices")
+          .select(["sku_id", "price"])
+          .where("level_id", "=", customer.level_id)
+          .where("sku_id", "in", skuIds)
+          .execute()
+      : Promise.resolve([]),
+  ]);
+  const ownBySku = new Map(own.map((r) => [r.sku_id, Number(r.price)]));
+  const levelBySku = new Map(levelPrices.map((r) => [r.sku_id, Number(r.price)]));
+  for (const sku of skus) {
+    const resolved = resolvePrice({
+      basePrice: Number(sku.base_price),
+      customerPrice: ownBySku.get(sku.id) ?? null,
+      level:
+        customer?.level_id != null
+          ? { discountBp: customer.discount_bp ?? 10_000, explicitPrice: levelBySku.get(sku.id) ?? null }
+          : null,
+    });
+    result.set(sku.id, { skuId: sku.id, ...resolved });
+  }
+  return result;
+}
+
+/** Available = on hand − reserved, summed over active warehouses. */
+export async function availableBySku(db: Kysely<DB>, skuIds: number[]): Promise<Map<number, number>> {
+  if (!skuIds.length) return new Map();
+  const rows = await db
+    .selectFrom("stock as s")
+    .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
+    .select(["s.sku_id", (eb) => eb.fn.sum<number>(eb("s.on_hand", "-", eb.ref("s.reserved"))).as("available")])
+    .where("w.active", "=", 1)
+    .where("s.sku_id", "in", skuIds)
+    .groupBy("s.sku_id")
+    .execute();
+  return new Map(rows.map((r) => [r.sku_id, Number(r.available)]));
+}
+
+export interface CatalogSku {
+  id: number;
+  code: string;
+  barcode: string;
+  spec: string;
+  unit: string;
+  price: number;
+  priceSource: PriceSource;
+  retailPrice: number;
+  minQty: number;
+  maxQty: number | null;
+  multiple: number;
+  available: number;
+}
+
+export interface CatalogProduct {
+  id: number;
+  name: string;
+  description: string;
+  tags: string[];
+  categoryId: number | null;
+  imageIds: number[];
+  skus: CatalogSku[];
+}
+
+interface BrowseQuery {
+  q?: string;
+  categoryId?: number;
+  /** Keyset cursor: the last product id of the previous page. */
+  after?: number;
+  limit: number;
+  favouritesOnly?: boolean;
+}
+
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/** The storefront catalog for one customer: listed products with listed SKUs, at its prices. */
+export async function browseCatalog(
+  db: Kysely<DB>,
+  customerId: number,
+  query: BrowseQuery,
+): Promise<{ items: CatalogProduct[]; nextCursor: number | null }> {
+  let qb = db
+    .selectFrom("products as p")
+    .select(["p.id", "p.name", "p.description", "p.tags", "p.category_id"])
+    .where("p.listed", "=", 1)
+    .where((eb) =>
+      eb.exists(
+        eb.selectFrom("skus as s").select("s.id").whereRef("s.product_id", "=", "p.id").where("s.listed", "=", 1),
+      ),
+    );
+  if (query.categoryId) {
+    const ids = descendantIds(await categoryTree(db), query.categoryId);
+    qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);
+  }
+  const q = query.q?.trim();
+  if (q) qb = qb.where("p.search_text", "like", likePattern(q));
+  if (query.favouritesOnly) {
+    qb = qb.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("favourites as f")
+          .select("f.product_id")
+          .whereRef("f.product_id", "=", "p.id")
+          .where("f.customer_id", "=", customerId),
+      ),
+    );
+  }
+  if (query.after) qb = qb.where("p.id", ">", query.after);
+  const rows = await qb
+    .orderBy("p.id")
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  const items = await hydrateProducts(db, customerId, page);
+  return { items, nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
+}
+
+export async function getCatalogProduct(
+  db: Kysely<DB>,
+  customerId: number,
+  productId: number,
+): Promise<CatalogProduct | null> {
+  const row = await db
+    .selectFrom("products")
+    .select(["id", "name", "description", "tags", "category_id"])
+    .where("id", "=", productId)
+    .where("listed", "=", 1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const [product] = await hydrateProducts(db, customerId, [row]);
+  return product && product.skus.length ? product : null;
+}
+
+async function hydrateProducts(
+  db: Kysely<DB>,
+  customerId: number,
+  rows: Array<{ id: number; name: string; description: string; tags: string; category_id: number | null }>,
+): Promise<CatalogProduct[]> {
+  if (!rows.length) return [];
+  const productIds = rows.map((r) => r.id);
+  const [skus, images] = await Promise.all([
+    db
+      .selectFrom("skus")
+      .selectAll()
+      .where("product_id", "in", productIds)
+      .where("listed", "=", 1)
+      .orderBy("product_id")
+      .orderBy("position")
+      .orderBy("id")
+      .execute(),
+    db
+      .selectFrom("product_images")
+      .select(["product_id", "image_id"])
+      .where("product_id", "in", productIds)
+      .orderBy("position")
+      .execute(),
+  ]);
+  const skuIds = skus.map((s) => s.id);
+  const [prices, available] = await Promise.all([
+    priceSkusForCustomer(db, customerId, skuIds),
+    availableBySku(db, skuIds),
+  ]);
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    tags: r.tags.split(/\s+/).filter(Boolean),
+    categoryId: r.category_id,
+    imageIds: images.filter((i) => i.product_id === r.id).map((i) => i.image_id),
+    skus: skus
+      .filter((s) => s.product_id === r.id)
+      .map((s) => ({
+        id: s.id,
+        code: s.code,
+        barcode: s.barcode,
+        spec: s.spec,
+        unit: s.unit,
+        price: prices.get(s.id)!.price,
+        priceSource: prices.get(s.id)!.source,
+        retailPrice: Number(s.retail_price),
+        minQty: s.min_qty,
+        maxQty: s.max_qty,
+        multiple: s.multiple,
+        available: available.get(s.id) ?? 0,
+      })),
+  }));
+}

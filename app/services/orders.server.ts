@@ -1,0 +1,418 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
+import type { OrderStatus } from "../domain/pipelines";
+import { getEnv } from "../env.server";
+import { type Actor, recordAudit } from "./audit.server";
+import { type CheckedLine, checkLines, type LineRequest } from "./order-lines.server";
+import { moveQueueCount } from "./queue-counters.server";
+import { getSettings } from "./settings.server";
+
+/** Where a submitted order waits first. The pipeline engine (order review on/off) decides later steps. */
+const INITIAL_STATUS: OrderStatus = "pending_order_review";
+
+/** Statuses in which the customer may still cancel: nothing has been approved yet. */
+export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ["pending_order_review", "sent_back"];
+
+export interface SubmitOrderInput {
+  customerId: number;
+  idempotencyKey: string;
+  lines: LineRequest[];
+  addressId?: number | null;
+  requestedDeliveryDate?: string | null;
+  remark?: string;
+  contractNo?: string;
+}
+
+export type SubmitOrderResult =
+  | { ok: true; order: { id: number; number: string; status: string }; replayed: boolean }
+  | { ok: false; error: "invalid_lines"; lines: CheckedLine[] }
+  | { ok: false; error: "no_lines" | "address_not_found" | "customer_inactive" | "idempotency_key_reused" };
+
+export interface ActorWithKind extends Actor {
+  kind: "staff" | "customer";
+}
+
+function requestHash(input: SubmitOrderInput): string {
+  const canonical = {
+    customerId: input.customerId,
+    lines: input.lines.map((l) => [l.skuCode.trim(), l.quantity]),
+    addressId: input.addressId ?? null,
+    requestedDeliveryDate: input.requestedDeliveryDate ?? null,
+    remark: input.remark ?? "",
+    contractNo: input.contractNo ?? "",
+  };
+  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
+}
+
+async function findByKey(db: Kysely<DB>, customerId: number, key: string) {
+  return db
+    .selectFrom("orders")
+    .select(["id", "number", "status", "request_hash"])
+    .where("customer_id", "=", customerId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+function replay(
+  existing: { id: number; number: string; status: string; request_hash: string },
+  hash: string,
+): SubmitOrderResult {
+  if (existing.request_hash !== hash) return { ok: false, error: "idempotency_key_reused" };
+  return { ok: true, order: { id: existing.id, number: existing.number, status: existing.status }, replayed: true };
+}
+
+const isUniqueViolation = (error: unknown) =>
+  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
+
+/**
+ * Submits an order (订货单) for a customer, by the customer or by staff on its behalf (代下单).
+ * The idempotency key makes a double click or a retry yield the same one order; the same key
+ * with another body is refused.
+ */
+export async function submitOrder(
+  db: Kysely<DB>,
+  actor: ActorWithKind,
+  input: SubmitOrderInput,
+  now: Date,
+): Promise<SubmitOrderResult> {
+  const hash = requestHash(input);
+  const earlier = await findByKey(db, input.customerId, input.idempotencyKey);
+  if (earlier) return replay(earlier, hash);
+  if (!input.lines.length) return { ok: false, error: "no_lines" };
+
+  const customer = await db
+    .selectFrom("customers")
+    .select(["id", "name", "region_id", "active", "contact_name", "phone", "address"])
+    .where("id", "=", input.customerId)
+    .executeTakeFirst();
+  if (!customer || customer.active !== 1) return { ok: false, error: "customer_inactive" };
+
+  let address = { contactName: customer.contact_name, phone: customer.phone, address: customer.address };
+  if (input.addressId != null) {
+    const row = await db
+      .selectFrom("customer_addresses")
+      .select(["contact_name", "phone", "address"])
+      .where("id", "=", input.addressId)
+      .where("customer_id", "=", input.customerId)
+      .executeTakeFirst();
+    if (!row) return { ok: false, error: "address_not_found" };
+    address = { contactName: row.contact_name, phone: row.phone, address: row.address };
+  }
+
+  const settings = await getSettings(db);
+  const checked = await checkLines(db, input.customerId, input.lines, settings);
+  if (checked.some((l) => l.problem)) return { ok: false, error: "invalid_lines", lines: checked };
+  const goods = checked.reduce((sum, l) => sum + l.unitPrice! * l.input.quantity, 0);
+
+  try {
+    return await db.transaction().execute(async (trx) => {
+      // Re-read under the write lock: a concurrent retry may have committed meanwhile.
+      const raced = await findByKey(trx, input.customerId, input.idempotencyKey);
+      if (raced) return replay(raced, hash);
+
+      const key = sequenceKey("DH", now, getEnv().APP_TIMEZONE);
+      const seq = await trx
+        .insertInto("number_sequences")
+        .values({ key, last: 1 })
+        .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ last: eb("number_sequences.last", "+", 1) })))
+        .returning("last")
+        .executeTakeFirstOrThrow();
+      const number = formatDocumentNumber(key, seq.last);
+      const at = now.toISOString();
+      const order = await trx
+        .insertInto("orders")
+        .values({
+          number,
+          customer_id: customer.id,
+          region_id: customer.region_id,
+          status: INITIAL_STATUS,
+          idempotency_key: input.idempotencyKey,
+          request_hash: hash,
+          address_json: JSON.stringify(address),
+          requested_delivery_date: input.requestedDeliveryDate ?? null,
+          remark: input.remark ?? "",
+          contract_no: input.contractNo ?? "",
+          goods_amount: goods,
+          freight: 0,
+          discount: 0,
+          payable: goods,
+          placed_by_account_id: actor.accountId!,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning(["id", "number", "status"])
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto("order_lines")
+        .values(
+          checked.map((l, position) => ({
+            order_id: order.id,
+            sku_id: l.sku!.id,
+            sku_code: l.sku!.code,
+            product_name: l.sku!.productName,
+            spec: l.sku!.spec,
+            unit: l.sku!.unit,
+            quantity: l.input.quantity,
+            unit_price: l.unitPrice!,
+            amount: l.unitPrice! * l.input.quantity,
+            position,
+          })),
+        )
+        .execute();
+      await trx
+        .insertInto("order_events")
+        .values({
+          order_id: order.id,
+          at,
+          actor_account_id: actor.accountId,
+          actor_name: actor.name,
+          actor_kind: actor.kind,
+          action: actor.kind === "staff" ? "submit_on_behalf" : "submit",
+          from_status: null,
+          to_status: order.status,
+          note: "",
+        })
+        .execute();
+      await moveQueueCount(trx, "orders", customer.region_id, null, order.status);
+      await recordAudit(
+        trx,
+        actor,
+        {
+          action: "order.submit",
+          objectType: "order",
+          objectId: order.number,
+          after: { status: order.status, payable: goods },
+        },
+        now,
+      );
+      return { ok: true as const, order, replayed: false };
+    });
+  } catch (error) {
+    // PostgreSQL: a concurrent retry with the same key committed between our read and insert.
+    if (isUniqueViolation(error)) {
+      const winner = await findByKey(db, input.customerId, input.idempotencyKey);
+      if (winner) return replay(winner, hash);
+    }
+    throw error;
+  }
+}
+
+export type CancelResult =
+  | { ok: true }
+  | { ok: false; error: "not_found" | "not_cancellable" | "stale_version"; status?: string };
+
+/** The customer cancels an order nobody has approved yet (status and version must still match). */
+export async function cancelOrderByCustomer(
+  db: Kysely<DB>,
+  actor: ActorWithKind,
+  customerId: number,
+  number: string,
+  version: number,
+  now: Date,
+): Promise<CancelResult> {
+  return db.transaction().execute(async (trx) => {
+    const order = await trx
+      .selectFrom("orders")
+      .select(["id", "status", "version", "region_id"])
+      .where("number", "=", number)
+      .where("customer_id", "=", customerId)
+      .executeTakeFirst();
+    if (!order) return { ok: false, error: "not_found" };
+    if (!(CUSTOMER_CANCELLABLE as readonly string[]).includes(order.status)) {
+      return { ok: false, error: "not_cancellable", status: order.status };
+    }
+    const updated = await trx
+      .updateTable("orders")
+      .set({ status: "cancelled", version: order.version + 1, updated_at: now.toISOString() })
+      .where("id", "=", order.id)
+      .where("status", "=", order.status)
+      .where("version", "=", version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: "stale_version", status: order.status };
+    await trx
+      .insertInto("order_events")
+      .values({
+        order_id: order.id,
+        at: now.toISOString(),
+        actor_account_id: actor.accountId,
+        actor_name: actor.name,
+        actor_kind: actor.kind,
+        action: "cancel",
+        from_status: order.status,
+        to_status: "cancelled",
+        note: "",
+      })
+      .execute();
+    await moveQueueCount(trx, "orders", order.region_id, order.status, "cancelled");
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: "order.cancel",
+        objectType: "order",
+        objectId: number,
+        before: { status: order.status },
+        after: { status: "cancelled" },
+      },
+      now,
+    );
+    return { ok: true };
+  });
+}
+
+export interface OrderSummary {
+  id: number;
+  number: string;
+  status: string;
+  version: number;
+  payable: number;
+  lineCount: number;
+  createdAt: string;
+}
+
+/** A customer's own orders, newest first, a page at a time (keyset on id). */
+export async function listCustomerOrders(
+  db: Kysely<DB>,
+  customerId: number,
+  query: { status?: string; before?: number; limit: number },
+): Promise<{ items: OrderSummary[]; nextCursor: number | null }> {
+  let qb = db
+    .selectFrom("orders as o")
+    .select([
+      "o.id",
+      "o.number",
+      "o.status",
+      "o.version",
+      "o.payable",
+      "o.created_at as createdAt",
+      (eb) =>
+        eb
+          .selectFrom("order_lines as l")
+          .select(eb.fn.countAll<number>().as("n"))
+          .whereRef("l.order_id", "=", "o.id")
+          .as("lineCount"),
+    ])
+    .where("o.customer_id", "=", customerId);
+  if (query.status) qb = qb.where("o.status", "=", query.status);
+  if (query.before) qb = qb.where("o.id", "<", query.before);
+  const rows = await qb
+    .orderBy("o.id", "desc")
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map((r) => ({ ...r, payable: Number(r.payable), lineCount: Number(r.lineCount) })),
+    nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+export interface OrderDetail {
+  id: number;
+  number: string;
+  status: string;
+  version: number;
+  customer: { id: number; code: string; name: string };
+  address: { contactName: string; phone: string; address: string };
+  requestedDeliveryDate: string | null;
+  remark: string;
+  contractNo: string;
+  totals: { goods: number; freight: number; discount: number; payable: number };
+  createdAt: string;
+  lines: Array<{
+    skuId: number;
+    skuCode: string;
+    productName: string;
+    spec: string;
+    unit: string;
+    quantity: number;
+    unitPrice: number;
+    amount: number;
+  }>;
+  timeline: Array<{
+    at: string;
+    actorName: string;
+    actorKind: string;
+    action: string;
+    fromStatus: string | null;
+    toStatus: string;
+    note: string;
+  }>;
+}
+
+/** One order with lines and timeline; `customerId` confines it to that customer's own orders. */
+export async function getOrder(
+  db: Kysely<DB>,
+  number: string,
+  scope: { customerId?: number; regionIds?: readonly number[] | null },
+): Promise<OrderDetail | null> {
+  let qb = db
+    .selectFrom("orders as o")
+    .innerJoin("customers as c", "c.id", "o.customer_id")
+    .select([
+      "o.id",
+      "o.number",
+      "o.status",
+      "o.version",
+      "o.address_json",
+      "o.requested_delivery_date",
+      "o.remark",
+      "o.contract_no",
+      "o.goods_amount",
+      "o.freight",
+      "o.discount",
+      "o.payable",
+      "o.created_at",
+      "c.id as customer_id",
+      "c.code as customer_code",
+      "c.name as customer_name",
+    ])
+    .where("o.number", "=", number);
+  if (scope.customerId !== undefined) qb = qb.where("o.customer_id", "=", scope.customerId);
+  if (scope.regionIds)
+    qb = qb.where("o.region_id", "in", scope.regionIds.length ? (scope.regionIds as number[]) : [-1]);
+  const o = await qb.executeTakeFirst();
+  if (!o) return null;
+  const [lines, events] = await Promise.all([
+    db.selectFrom("order_lines").selectAll().where("order_id", "=", o.id).orderBy("position").execute(),
+    db.selectFrom("order_events").selectAll().where("order_id", "=", o.id).orderBy("id").execute(),
+  ]);
+  return {
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    version: o.version,
+    customer: { id: o.customer_id, code: o.customer_code, name: o.customer_name },
+    address: JSON.parse(o.address_json),
+    requestedDeliveryDate: o.requested_delivery_date,
+    remark: o.remark,
+    contractNo: o.contract_no,
+    totals: {
+      goods: Number(o.goods_amount),
+      freight: Number(o.freight),
+      discount: Number(o.discount),
+      payable: Number(o.payable),
+    },
+    createdAt: o.created_at,
+    lines: lines.map((l) => ({
+      skuId: l.sku_id,
+      skuCode: l.sku_code,
+      productName: l.product_name,
+      spec: l.spec,
+      unit: l.unit,
+      quantity: l.quantity,
+      unitPrice: Number(l.unit_price),
+      amount: Number(l.amount),
+    })),
+    timeline: events.map((e) => ({
+      at: e.at,
+      actorName: e.actor_name,
+      actorKind: e.actor_kind,
+      action: e.action,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      note: e.note,
+    })),
+  };
+}
