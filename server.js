@@ -43,7 +43,11 @@ const assets = sirv("build/client", {
 const perRequest = new AsyncLocalStorage();
 
 const handle = createRequestListener({
-  build,
+  // React Router's own action-origin check compares full origins, so behind a TLS-ending proxy
+  // (Origin https://host, request http://host) it would refuse every form. The app's root
+  // middleware does the check instead, for every route: it compares hosts, honours
+  // X-Forwarded-Host when TRUST_PROXY is set and ALLOWED_ORIGINS, and refuses a missing Origin.
+  build: { ...build, allowedActionOrigins: ["**"] },
   mode: "production",
   getLoadContext(request, client) {
     const forwarded = config.trustProxy ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;

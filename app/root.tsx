@@ -9,7 +9,10 @@ import { RouteErrorBoundary } from "./components/route-error";
 import { getEnv } from "./env.server";
 import { getLocale, i18nextMiddleware } from "./i18n/i18n.server";
 
-export const middleware: Route.MiddlewareFunction[] = [requestMiddleware, i18nextMiddleware, viewerMiddleware];
+// i18n first: even a request refused by the CSRF check gets its error page in the reader's language.
+export const middleware: Route.MiddlewareFunction[] = [i18nextMiddleware, requestMiddleware, viewerMiddleware];
+
+export const links: Route.LinksFunction = () => [{ rel: "icon", href: "/favicon.svg", type: "image/svg+xml" }];
 
 export async function loader({ context }: Route.LoaderArgs) {
   const info = context.get(requestInfoContext);

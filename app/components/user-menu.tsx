@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Form } from "react-router";
 
@@ -11,8 +12,24 @@ export interface UserMenuProps {
 /** A `<details>` dropdown: it opens without JavaScript, and sign-out is a POST. */
 export function UserMenu({ displayName, username, details }: UserMenuProps) {
   const { t } = useTranslation();
+  const ref = useRef<HTMLDetailsElement>(null);
+  // With JavaScript, a click elsewhere or Escape closes the menu, as people expect of a dropdown.
+  useEffect(() => {
+    const close = (event: Event) => {
+      const menu = ref.current;
+      if (!menu?.open) return;
+      if (event instanceof KeyboardEvent ? event.key === "Escape" : !menu.contains(event.target as Node))
+        menu.open = false;
+    };
+    document.addEventListener("click", close);
+    document.addEventListener("keydown", close);
+    return () => {
+      document.removeEventListener("click", close);
+      document.removeEventListener("keydown", close);
+    };
+  }, []);
   return (
-    <details className="group relative">
+    <details ref={ref} className="group relative">
       <summary className="flex min-h-10 cursor-pointer list-none items-center gap-2 rounded-md px-2 text-sm hover:bg-slate-100">
         <span className="flex size-8 items-center justify-center rounded-full bg-brand-100 font-semibold text-brand-700">
           {displayName.slice(0, 1)}

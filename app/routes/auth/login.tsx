@@ -1,4 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation, useSubmit } from "react-router";
@@ -20,6 +21,11 @@ import type { Route } from "./+types/login";
 
 export function meta({ data }: Route.MetaArgs) {
   return [{ title: data?.title ?? "Dinghuo" }];
+}
+
+// Carries Retry-After on a throttled attempt.
+export function headers({ actionHeaders }: Route.HeadersArgs) {
+  return actionHeaders;
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
@@ -100,11 +106,16 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
   const {
     register,
     handleSubmit,
+    setValue,
     formState: { errors },
   } = useForm<LoginForm>({
     resolver: zodResolver(loginSchema),
     defaultValues: { username: actionData?.values.username ?? "", password: "" },
   });
+  // A failed attempt clears the password but keeps the username.
+  useEffect(() => {
+    if (actionData) setValue("password", "");
+  }, [actionData, setValue]);
   const fieldError = (field: "username" | "password") => {
     const key = errors[field]?.message ?? actionData?.fieldErrors?.[field];
     return key ? t(key) : undefined;
