@@ -16,11 +16,18 @@ export default [
     // @routes:products
     // @routes:stock
     // @routes:imports
+    route("orders/new", "routes/admin/order-new.tsx"),
     // @routes:admin-orders
   ]),
   // The storefront (订货商城): customers' ordering accounts only.
   route("shop", "routes/shop/layout.tsx", [
-    index("routes/shop/home.tsx"),
+    index("routes/shop/catalog.tsx"),
+    route("products/:productId", "routes/shop/product.tsx"),
+    route("cart", "routes/shop/cart.tsx"),
+    route("quick-order", "routes/shop/quick-order.tsx"),
+    route("checkout", "routes/shop/checkout.tsx"),
+    route("orders", "routes/shop/orders.tsx"),
+    route("orders/:number", "routes/shop/order.tsx"),
     // @routes:shop
   ]),
   route("*", "routes/not-found.tsx"),

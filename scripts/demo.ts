@@ -19,8 +19,11 @@ console.log(
 );
 
 console.log("Building…");
-const build = spawnSync("npx", ["react-router", "build"], { stdio: ["ignore", "ignore", "inherit"] });
-if (build.status !== 0) process.exit(build.status ?? 1);
+const build = spawnSync("npx", ["react-router", "build"], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+if (build.status !== 0) {
+  process.stderr.write(build.stdout + build.stderr);
+  process.exit(build.status ?? 1);
+}
 
 const server = spawn("node", ["server.js"], {
   stdio: ["ignore", "pipe", "inherit"],

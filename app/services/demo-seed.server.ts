@@ -11,6 +11,7 @@ import {
 import { REGIONAL_MANAGER_PERMISSIONS } from "../domain/permissions";
 import { createCustomer, createStaffAccount } from "./accounts.server";
 import { type Actor, recordAudit } from "./audit.server";
+import { seedDemoCatalog } from "./demo-catalog-seed.server";
 
 const SEED_ACTOR: Actor = { accountId: null, name: "seed" };
 
@@ -127,5 +128,6 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<{ created: st
     );
     created.push(`customer ${customer.username}`);
   }
+  created.push(...(await seedDemoCatalog(db, now)));
   return { created };
 }

@@ -19,10 +19,18 @@ export interface SubmitOrderInput {
   customerId: number;
   idempotencyKey: string;
   lines: LineRequest[];
+  /** One of the customer's saved addresses, or `address` typed at checkout, or the customer's main address. */
   addressId?: number | null;
+  address?: DeliveryAddress | null;
   requestedDeliveryDate?: string | null;
   remark?: string;
   contractNo?: string;
+}
+
+export interface DeliveryAddress {
+  contactName: string;
+  phone: string;
+  address: string;
 }
 
 export type SubmitOrderResult =
@@ -39,6 +47,7 @@ function requestHash(input: SubmitOrderInput): string {
     customerId: input.customerId,
     lines: input.lines.map((l) => [l.skuCode.trim(), l.quantity]),
     addressId: input.addressId ?? null,
+    address: input.address ?? null,
     requestedDeliveryDate: input.requestedDeliveryDate ?? null,
     remark: input.remark ?? "",
     contractNo: input.contractNo ?? "",
@@ -87,9 +96,13 @@ export async function submitOrder(
     .select(["id", "name", "region_id", "active", "contact_name", "phone", "address"])
     .where("id", "=", input.customerId)
     .executeTakeFirst();
-  if (!customer || customer.active !== 1) return { ok: false, error: "customer_inactive" };
+  if (customer?.active !== 1) return { ok: false, error: "customer_inactive" };
 
-  let address = { contactName: customer.contact_name, phone: customer.phone, address: customer.address };
+  let address: DeliveryAddress = input.address ?? {
+    contactName: customer.contact_name,
+    phone: customer.phone,
+    address: customer.address,
+  };
   if (input.addressId != null) {
     const row = await db
       .selectFrom("customer_addresses")

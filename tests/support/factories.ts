@@ -101,3 +101,85 @@ export async function makeCustomer(
     .executeTakeFirstOrThrow();
   return { id, accountId: account_id, username, regionId };
 }
+
+export async function makeWarehouse(db: Kysely<DB>, options: { code?: string; name?: string; active?: boolean } = {}) {
+  const n = next();
+  return db
+    .insertInto("warehouses")
+    .values({
+      code: options.code ?? `WH${n}`,
+      name: options.name ?? `仓库${n}`,
+      active: options.active === false ? 0 : 1,
+      created_at: NOW.toISOString(),
+    })
+    .returning(["id", "code", "name"])
+    .executeTakeFirstOrThrow();
+}
+
+/** A product with one SKU and no stock, for stock tests. */
+export async function makeStockSku(db: Kysely<DB>, options: { code?: string; productName?: string } = {}) {
+  const n = next();
+  const at = NOW.toISOString();
+  const product = await db
+    .insertInto("products")
+    .values({ name: options.productName ?? `库存测试商品${n}`, created_at: at, updated_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return db
+    .insertInto("skus")
+    .values({
+      product_id: product.id,
+      code: options.code ?? `SKU-${n}`,
+      unit: "箱",
+      base_price: 1000,
+      retail_price: 1500,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning(["id", "code"])
+    .executeTakeFirstOrThrow();
+}
+
+/** A listed product with one SKU at `basePrice` fen and `stock` units in a fresh warehouse. */
+export async function makeOrderableSku(
+  db: Kysely<DB>,
+  options: { basePrice?: number; stock?: number; minQty?: number; multiple?: number; listed?: boolean; name?: string } = {},
+) {
+  const n = next();
+  const at = NOW.toISOString();
+  const product = await db
+    .insertInto("products")
+    .values({ name: options.name ?? `订货测试商品${n}`, search_text: `订货测试商品${n} ord-${n}`, created_at: at, updated_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const sku = await db
+    .insertInto("skus")
+    .values({
+      product_id: product.id,
+      code: `ORD-${n}`,
+      unit: "箱",
+      base_price: options.basePrice ?? 1000,
+      retail_price: 2000,
+      min_qty: options.minQty ?? 1,
+      multiple: options.multiple ?? 1,
+      listed: options.listed === false ? 0 : 1,
+      created_at: at,
+      updated_at: at,
+    })
+    .returning(["id", "code"])
+    .executeTakeFirstOrThrow();
+  const warehouse = await db
+    .insertInto("warehouses")
+    .values({ code: `W-${n}`, name: `仓库${n}`, created_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const stock = options.stock ?? 100;
+  await db.insertInto("stock").values({ sku_id: sku.id, warehouse_id: warehouse.id, on_hand: stock, reserved: 0 }).execute();
+  if (stock > 0) {
+    await db
+      .insertInto("stock_movements")
+      .values({ sku_id: sku.id, warehouse_id: warehouse.id, kind: "initial", delta: stock, on_hand_after: stock, at })
+      .execute();
+  }
+  return { productId: product.id, skuId: sku.id, code: sku.code, warehouseId: warehouse.id };
+}

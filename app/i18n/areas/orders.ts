@@ -1,6 +1,101 @@
 import type { Shape } from "../shape";
 
 // Orders on both sides: statuses, timeline actions, totals.
-export const ordersZh = { title: "订单" };
+export const ordersZh = {
+  title: "订单",
+  status: {
+    pending_order_review: "待订单审核",
+    pending_finance_review: "待财务审核",
+    pending_outbound_review: "待出库审核",
+    pending_shipment: "待发货确认",
+    pending_receipt: "待收货确认",
+    completed: "已完成",
+    sent_back: "已退回",
+    cancelled: "已取消",
+  },
+  action: {
+    submit: "提交订单",
+    submit_on_behalf: "代客下单",
+    cancel: "取消订单",
+  },
+  actorKind: { staff: "员工", customer: "客户", system: "系统" },
+  totals: { goods: "商品金额", freight: "运费", discount: "优惠", payable: "应付金额" },
+  line: {
+    sku: "商品编码",
+    product: "商品",
+    spec: "规格",
+    quantity: "数量",
+    unitPrice: "单价",
+    amount: "金额",
+    unit: "单位",
+  },
+  onBehalf: {
+    title: "代客下单",
+    intro: "为客户录入订单：订单按该客户的价格计算，时间线记录由你代下。",
+    findCustomer: "选择客户",
+    customerSearch: "客户编码或名称",
+    choose: "选择",
+    change: "更换客户",
+    linesLabel: "商品编码和数量（每行一个）",
+    address: "收货地址",
+    check: "检查",
+    submit: "提交订单",
+    placed: "已为 {{customer}} 提交订单 {{number}}，等待订单审核。",
+    noCustomer: "找不到这个客户，或不在你的区域内。",
+    fixLines: "请先修改标红的行。",
+    noLines: "请至少输入一行商品。",
+    reused: "这次提交已用过，请刷新页面后重试。",
+    unreadable: "第 {{line}} 行无法识别：需要“商品编码 数量”。",
+    total: "合计",
+  },
+};
 
-export const ordersEn: Shape<typeof ordersZh> = { title: "Orders" };
+export const ordersEn: Shape<typeof ordersZh> = {
+  title: "Orders",
+  status: {
+    pending_order_review: "Awaiting order review",
+    pending_finance_review: "Awaiting finance review",
+    pending_outbound_review: "Awaiting outbound review",
+    pending_shipment: "Awaiting shipment",
+    pending_receipt: "Awaiting receipt",
+    completed: "Completed",
+    sent_back: "Sent back",
+    cancelled: "Cancelled",
+  },
+  action: {
+    submit: "Order placed",
+    submit_on_behalf: "Placed by staff for the customer",
+    cancel: "Order cancelled",
+  },
+  actorKind: { staff: "Staff", customer: "Customer", system: "System" },
+  totals: { goods: "Goods", freight: "Freight", discount: "Discount", payable: "Payable" },
+  line: {
+    sku: "SKU code",
+    product: "Product",
+    spec: "Variant",
+    quantity: "Quantity",
+    unitPrice: "Unit price",
+    amount: "Amount",
+    unit: "Unit",
+  },
+  onBehalf: {
+    title: "Order for a customer",
+    intro:
+      "Enter an order for a customer: it is priced at that customer's prices and its timeline records that you placed it.",
+    findCustomer: "Choose a customer",
+    customerSearch: "Customer code or name",
+    choose: "Choose",
+    change: "Change customer",
+    linesLabel: "SKU codes and quantities (one per line)",
+    address: "Delivery address",
+    check: "Check",
+    submit: "Place the order",
+    placed: "Order {{number}} was placed for {{customer}} and awaits order review.",
+    noCustomer: "No such customer, or not in your regions.",
+    fixLines: "Fix the lines marked in red first.",
+    noLines: "Enter at least one line.",
+    reused: "This submission was already used; reload the page and try again.",
+    unreadable: "Line {{line}} can't be read: expected “SKU-code quantity”.",
+    total: "Total",
+  },
+};

@@ -1,0 +1,166 @@
+import { useTranslation } from "react-i18next";
+import { Form, Link } from "react-router";
+import { z } from "zod";
+import { requireCustomer } from "../../auth/guards.server";
+import { Availability } from "../../components/availability";
+import { buttonClass } from "../../components/button";
+import { Money } from "../../components/money";
+import { ProductImage } from "../../components/product-image";
+import { RouteErrorBoundary } from "../../components/route-error";
+import { getDatabase } from "../../db.server";
+import { getI18n } from "../../i18n/i18n.server";
+import { browseCatalog, categoryTree } from "../../services/catalog.server";
+import { getSettings } from "../../services/settings.server";
+import type { Route } from "./+types/catalog";
+
+const querySchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  category: z.coerce.number().int().positive().optional().catch(undefined),
+  after: z.coerce.number().int().positive().optional().catch(undefined),
+  fav: z.literal("1").optional().catch(undefined),
+});
+
+export function meta({ data }: Route.MetaArgs) {
+  return [{ title: data?.title ?? "Dinghuo" }];
+}
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const viewer = requireCustomer(request, context);
+  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { db } = getDatabase();
+  const [page, categories, settings] = await Promise.all([
+    browseCatalog(db, viewer.customer.id, {
+      q: query.q,
+      categoryId: query.category,
+      after: query.after,
+      favouritesOnly: query.fav === "1",
+      limit: 24,
+    }),
+    categoryTree(db),
+    getSettings(db),
+  ]);
+  const t = getI18n(context).t;
+  return {
+    title: `${t("shop.catalog.title")} · ${viewer.customer.name}`,
+    query,
+    categories: categories.map((c) => ({ id: c.id, name: c.name })),
+    stockDisplay: settings.stockDisplay,
+    nextCursor: page.nextCursor,
+    products: page.items.map((p) => {
+      const prices = p.skus.map((s) => s.price);
+      return {
+        id: p.id,
+        name: p.name,
+        tags: p.tags,
+        imageId: p.imageIds[0] ?? null,
+        minPrice: Math.min(...prices),
+        samePrice: prices.every((x) => x === prices[0]),
+        skuCount: p.skus.length,
+        unit: p.skus[0]!.unit,
+        available: p.skus.reduce((sum, s) => sum + Math.max(s.available, 0), 0),
+      };
+    }),
+  };
+}
+
+export default function Catalog({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
+  const { query, categories, products, nextCursor, stockDisplay } = loaderData;
+  const link = (changes: Record<string, string | undefined>) => {
+    const params = new URLSearchParams();
+    const merged = { q: query.q, category: query.category?.toString(), fav: query.fav, ...changes };
+    for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
+    const s = params.toString();
+    return s ? `?${s}` : "/shop";
+  };
+  const chip = (active: boolean) =>
+    `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
+      active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
+    }`;
+  return (
+    <>
+      <Form method="get" role="search" className="flex gap-2">
+        {query.category ? <input type="hidden" name="category" value={query.category} /> : null}
+        {query.fav ? <input type="hidden" name="fav" value="1" /> : null}
+        <label htmlFor="catalog-q" className="sr-only">
+          {t("shop.catalog.searchLabel")}
+        </label>
+        <input
+          id="catalog-q"
+          type="search"
+          name="q"
+          defaultValue={query.q ?? ""}
+          placeholder={t("shop.catalog.searchPlaceholder")}
+          className="min-h-11 min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 text-base"
+        />
+        <button type="submit" className={buttonClass("primary")}>
+          {t("common.search")}
+        </button>
+      </Form>
+      <nav aria-label={t("shop.catalog.categories")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
+        <Link to={link({ category: undefined, after: undefined })} className={chip(!query.category)}>
+          {t("shop.catalog.allCategories")}
+        </Link>
+        {categories.map((c) => (
+          <Link key={c.id} to={link({ category: String(c.id) })} className={chip(query.category === c.id)}>
+            {c.name}
+          </Link>
+        ))}
+        <Link to={link({ fav: query.fav ? undefined : "1" })} className={chip(query.fav === "1")}>
+          ★ {t("shop.catalog.favouritesOnly")}
+        </Link>
+      </nav>
+      {query.q ? (
+        <h1 className="mt-4 text-lg font-semibold">{t("shop.catalog.resultsFor", { q: query.q })}</h1>
+      ) : (
+        <h1 className="sr-only">{t("shop.catalog.title")}</h1>
+      )}
+      {products.length === 0 ? <p className="mt-8 text-center text-slate-500">{t("shop.catalog.empty")}</p> : null}
+      <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
+        {products.map((p) => (
+          <li key={p.id}>
+            <Link
+              to={`/shop/products/${p.id}`}
+              className="group block h-full overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm hover:border-brand-500"
+              data-testid="product-card"
+            >
+              <ProductImage imageId={p.imageId} alt={p.name} className="aspect-square w-full" />
+              <div className="p-3">
+                <p className="line-clamp-2 text-sm font-medium text-slate-900 group-hover:text-brand-700">{p.name}</p>
+                <div className="mt-1 flex flex-wrap gap-1">
+                  {p.tags.map((tag) => (
+                    <span key={tag} className="rounded bg-rose-50 px-1.5 text-xs text-rose-700">
+                      {t(`shop.tags.${tag}`, { defaultValue: tag })}
+                    </span>
+                  ))}
+                </div>
+                <p className="mt-2 text-base font-semibold text-brand-700">
+                  <Money fen={p.minPrice} />
+                  <span className="ml-1 text-xs font-normal text-slate-500">
+                    /{p.unit}
+                    {p.samePrice ? "" : ` ${t("shop.catalog.from")}`}
+                  </span>
+                </p>
+                <div className="mt-1 flex items-center justify-between gap-2">
+                  <Availability available={p.available} display={stockDisplay} />
+                  {p.skuCount > 1 ? (
+                    <span className="text-xs text-slate-500">{t("shop.catalog.specs", { count: p.skuCount })}</span>
+                  ) : null}
+                </div>
+              </div>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      {nextCursor ? (
+        <div className="mt-4 text-center">
+          <Link to={link({ after: String(nextCursor) })} className={buttonClass("secondary")}>
+            {t("shop.catalog.more")}
+          </Link>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export const ErrorBoundary = RouteErrorBoundary;

@@ -1,0 +1,86 @@
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import { z } from "zod";
+import { requireCustomer } from "../../auth/guards.server";
+import { KeysetPager } from "../../components/data-table";
+import { DateTime } from "../../components/date-time";
+import { Money } from "../../components/money";
+import { RouteErrorBoundary } from "../../components/route-error";
+import { StatusBadge } from "../../components/status-badge";
+import { getDatabase } from "../../db.server";
+import { ORDER_STEPS } from "../../domain/pipelines";
+import { getI18n } from "../../i18n/i18n.server";
+import { listCustomerOrders } from "../../services/orders.server";
+import type { Route } from "./+types/orders";
+
+const STATUSES = [...ORDER_STEPS.map((s) => s.status), "completed", "sent_back", "cancelled"] as const;
+
+const querySchema = z.object({
+  status: z.enum(STATUSES).optional().catch(undefined),
+  cursor: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+export function meta({ data }: Route.MetaArgs) {
+  return [{ title: data?.title ?? "Dinghuo" }];
+}
+
+export async function loader({ request, context }: Route.LoaderArgs) {
+  const viewer = requireCustomer(request, context);
+  const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const page = await listCustomerOrders(getDatabase().db, viewer.customer.id, {
+    status: query.status,
+    before: query.cursor,
+    limit: 20,
+  });
+  return { title: getI18n(context).t("shop.orders.title"), status: query.status ?? null, ...page };
+}
+
+export default function Orders({ loaderData }: Route.ComponentProps) {
+  const { t } = useTranslation();
+  const { items, nextCursor, status } = loaderData;
+  const chip = (active: boolean) =>
+    `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
+      active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
+    }`;
+  return (
+    <>
+      <h1 className="text-xl font-semibold">{t("shop.orders.title")}</h1>
+      <nav aria-label={t("shop.orders.status")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
+        <Link to="/shop/orders" className={chip(status === null)}>
+          {t("shop.orders.allStatuses")}
+        </Link>
+        {STATUSES.map((s) => (
+          <Link key={s} to={`?status=${s}`} className={chip(status === s)}>
+            {t(`orders.status.${s}`)}
+          </Link>
+        ))}
+      </nav>
+      {items.length === 0 ? <p className="mt-8 text-center text-slate-500">{t("shop.orders.empty")}</p> : null}
+      <ul className="mt-3 space-y-2">
+        {items.map((o) => (
+          <li key={o.id}>
+            <Link
+              to={`/shop/orders/${o.number}`}
+              className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 bg-white p-3 hover:border-brand-500"
+              data-testid="order-row"
+            >
+              <span>
+                <span className="block font-mono text-sm font-medium">{o.number}</span>
+                <span className="text-xs text-slate-500">
+                  <DateTime iso={o.createdAt} /> · {t("shop.cart.lines", { count: o.lineCount })}
+                </span>
+              </span>
+              <span className="flex items-center gap-3">
+                <StatusBadge status={o.status} label={t(`orders.status.${o.status}`)} />
+                <Money fen={o.payable} className="font-semibold" />
+              </span>
+            </Link>
+          </li>
+        ))}
+      </ul>
+      <KeysetPager nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
+    </>
+  );
+}
+
+export const ErrorBoundary = RouteErrorBoundary;
