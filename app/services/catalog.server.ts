@@ -206,7 +206,7 @@ export async function getCatalogProduct(
     .executeTakeFirst();
   if (!row) return null;
   const [product] = await hydrateProducts(db, customerId, [row]);
-  return product && product.skus.length ? product : null;
+  return product?.skus.length ? product : null;
 }
 
 async function hydrateProducts(
