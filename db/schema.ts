@@ -82,7 +82,13 @@ export interface DB {
     ip: string | null;
   };
   settings: { key: string; value_json: string; updated_at: string };
-  categories: { id: Generated<number>; parent_id: number | null; name: string; position: Generated<number>; created_at: string };
+  categories: {
+    id: Generated<number>;
+    parent_id: number | null;
+    name: string;
+    position: Generated<number>;
+    created_at: string;
+  };
   products: {
     id: Generated<number>;
     category_id: number | null;

@@ -143,13 +143,25 @@ export async function makeStockSku(db: Kysely<DB>, options: { code?: string; pro
 /** A listed product with one SKU at `basePrice` fen and `stock` units in a fresh warehouse. */
 export async function makeOrderableSku(
   db: Kysely<DB>,
-  options: { basePrice?: number; stock?: number; minQty?: number; multiple?: number; listed?: boolean; name?: string } = {},
+  options: {
+    basePrice?: number;
+    stock?: number;
+    minQty?: number;
+    multiple?: number;
+    listed?: boolean;
+    name?: string;
+  } = {},
 ) {
   const n = next();
   const at = NOW.toISOString();
   const product = await db
     .insertInto("products")
-    .values({ name: options.name ?? `订货测试商品${n}`, search_text: `订货测试商品${n} ord-${n}`, created_at: at, updated_at: at })
+    .values({
+      name: options.name ?? `订货测试商品${n}`,
+      search_text: `订货测试商品${n} ord-${n}`,
+      created_at: at,
+      updated_at: at,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   const sku = await db
@@ -174,7 +186,10 @@ export async function makeOrderableSku(
     .returning("id")
     .executeTakeFirstOrThrow();
   const stock = options.stock ?? 100;
-  await db.insertInto("stock").values({ sku_id: sku.id, warehouse_id: warehouse.id, on_hand: stock, reserved: 0 }).execute();
+  await db
+    .insertInto("stock")
+    .values({ sku_id: sku.id, warehouse_id: warehouse.id, on_hand: stock, reserved: 0 })
+    .execute();
   if (stock > 0) {
     await db
       .insertInto("stock_movements")
