@@ -4,11 +4,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createRequestListener } from "@react-router/node";
 import helmet from "helmet";
 import sirv from "sirv";
 
-const build = await import("./build/server/index.js");
+const buildDir = resolve(process.env.BUILD_DIR ?? "build");
+const build = await import(pathToFileURL(`${buildDir}/server/index.js`).href);
 const app = build.entry.module;
 const config = await app.startup({ migrate: process.env.MIGRATE_ON_START === "true" });
 const { logger } = config;
@@ -27,11 +30,13 @@ const headers = helmet({
       "upgrade-insecure-requests": config.cookieSecure ? [] : null,
     },
   },
+  // Browsers then still send our Origin on same-site form posts (no-referrer makes it "null").
+  referrerPolicy: { policy: "strict-origin-when-cross-origin" },
   strictTransportSecurity: config.cookieSecure ? { maxAge: 31536000, includeSubDomains: true } : false,
   crossOriginEmbedderPolicy: false,
 });
 
-const assets = sirv("build/client", {
+const assets = sirv(`${buildDir}/client`, {
   etag: true,
   setHeaders(res, pathname) {
     // Vite fingerprints everything under /assets, so it never changes under the same name.
@@ -71,6 +76,8 @@ const server = http.createServer((req, res) => {
     }),
   );
 });
+
+app.startBackgroundWork();
 
 server.keepAliveTimeout = 65_000;
 server.listen(config.port, () =>

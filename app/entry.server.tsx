@@ -10,6 +10,7 @@ import { closeDatabase, getDatabase } from "./db.server";
 import { getEnv } from "./env.server";
 import { getI18n } from "./i18n/i18n.server";
 import { logger } from "./logger.server";
+import { startBackgroundJobs } from "./services/background-jobs.server";
 
 export const streamTimeout = 5_000;
 
@@ -92,6 +93,17 @@ export function createLoadContext(info: Omit<RequestInfo, "requestId" | "userAge
   return context;
 }
 
+let stopJobs: (() => void) | undefined;
+
+/** Starts the periodic jobs (auto-receipt, outbox, session cleanup); BACKGROUND_JOBS=false turns them off. */
+export function startBackgroundWork() {
+  if (process.env.BACKGROUND_JOBS === "false") return;
+  stopJobs = startBackgroundJobs(getDatabase().db, {
+    onError: (job, error) => logger.error({ err: error, job }, "background job failed"),
+  });
+}
+
 export async function shutdown() {
+  stopJobs?.();
   await closeDatabase();
 }

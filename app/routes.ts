@@ -7,17 +7,36 @@ export default [
   route("set-language", "routes/set-language.ts"),
   route("healthz", "routes/healthz.ts"),
   route("readyz", "routes/readyz.ts"),
+  route("images/:imageId/:variant", "routes/images.ts"),
   // @routes:images
   // The console (管理后台): staff only.
   route("admin", "routes/admin/layout.tsx", [
     index("routes/admin/dashboard.tsx"),
     route("customers", "routes/admin/customers.tsx"),
+    route("customers/new", "routes/admin/customer-new.tsx"),
+    route("customers/:customerId", "routes/admin/customer-edit.tsx"),
     // @routes:customers
+    route("products", "routes/admin/products.tsx"),
+    route("products/new", "routes/admin/product-new.tsx"),
+    route("products/:productId", "routes/admin/product-edit.tsx"),
+    route("categories", "routes/admin/categories.tsx"),
+    route("prices", "routes/admin/prices.tsx"),
     // @routes:products
+    route("warehouses", "routes/admin/warehouses.tsx"),
+    route("stock", "routes/admin/stock.tsx"),
+    route("stock/movements", "routes/admin/stock-movements.tsx"),
     // @routes:stock
+    route("import/:kind", "routes/admin/import.tsx"),
+    route("export/:file", "routes/admin/export.ts"),
     // @routes:imports
     route("orders/new", "routes/admin/order-new.tsx"),
     // @routes:admin-orders
+    // @routes:funds-admin
+    route("orders", "routes/admin/orders.tsx"),
+    route("orders/:number", "routes/admin/order.tsx"),
+    route("orders/:number/delivery-note", "routes/admin/delivery-note.tsx"),
+    route("settings/workflow", "routes/admin/workflow.tsx"),
+    // @routes:pipeline-admin
   ]),
   // The storefront (订货商城): customers' ordering accounts only.
   route("shop", "routes/shop/layout.tsx", [
@@ -29,6 +48,8 @@ export default [
     route("orders", "routes/shop/orders.tsx"),
     route("orders/:number", "routes/shop/order.tsx"),
     // @routes:shop
+    // @routes:funds-shop
+    // @routes:pipeline-shop
   ]),
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -2,7 +2,8 @@ import { type Kysely, type MigrationResultSet, Migrator } from "kysely";
 import { migrations } from "./migrations/index";
 
 function migrator(db: Kysely<any>) {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Branches developed side by side may land migrations out of name order; each stands alone.
+  return new Migrator({ db, provider: { getMigrations: async () => migrations }, allowUnorderedMigrations: true });
 }
 
 export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {

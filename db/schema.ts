@@ -183,6 +183,11 @@ export interface DB {
     payable: number;
     warehouse_id: number | null;
     placed_by_account_id: number;
+    reserved: Generated<number>;
+    paid_amount: Generated<number>;
+    payment_method: string | null;
+    shipped_at: string | null;
+    completed_at: string | null;
     created_at: string;
     updated_at: string;
   };
@@ -199,6 +204,43 @@ export interface DB {
     amount: number;
     position: number;
   };
+  order_reservations: { order_id: number; sku_id: number; warehouse_id: number; quantity: number };
+  shipments: {
+    id: Generated<number>;
+    order_id: number;
+    number: string;
+    warehouse_id: number;
+    status: "outbound" | "shipped";
+    carrier: Generated<string>;
+    tracking_no: Generated<string>;
+    self_pickup: Generated<number>;
+    outbound_at: string;
+    outbound_by: string;
+    shipped_at: string | null;
+    shipped_by: string | null;
+  };
+  shipment_lines: { shipment_id: number; sku_id: number; quantity: number };
+  change_slips: {
+    id: Generated<number>;
+    order_id: number;
+    at: string;
+    actor_account_id: number | null;
+    actor_name: string;
+    reason: string;
+    changes_json: string;
+  };
+  outbox: {
+    id: Generated<number>;
+    event_type: string;
+    aggregate_type: string;
+    aggregate_id: string;
+    payload_json: string;
+    created_at: string;
+    available_at: string;
+    attempts: Generated<number>;
+    delivered_at: string | null;
+    last_error: string | null;
+  };
   order_events: {
     id: Generated<number>;
     order_id: number;
@@ -212,6 +254,51 @@ export interface DB {
     note: Generated<string>;
   };
   queue_counters: { pipeline: "orders" | "returns"; status: string; region_id: number; count: Generated<number> };
+  fund_balances: {
+    customer_id: number;
+    prepaid: Generated<number>;
+    rebate: Generated<number>;
+    deposit: Generated<number>;
+    receivable: Generated<number>;
+    credit_limit: Generated<number>;
+    over_limit_reason: string | null;
+    updated_at: string;
+  };
+  fund_ledger: {
+    id: Generated<number>;
+    customer_id: number;
+    account: "prepaid" | "rebate" | "deposit" | "receivable";
+    kind: "recharge" | "order_payment" | "refund" | "credit_charge" | "repayment" | "adjustment" | "reversal";
+    amount: number;
+    balance_after: number;
+    method: "bank" | "cash" | "wechat" | "alipay" | "other" | null;
+    reference: Generated<string>;
+    reason: Generated<string>;
+    business_date: string;
+    order_id: number | null;
+    payment_report_id: number | null;
+    reversal_of: number | null;
+    actor_account_id: number | null;
+    actor_name: string;
+    created_at: string;
+  };
+  payment_reports: {
+    id: Generated<number>;
+    customer_id: number;
+    amount: number;
+    method: "bank" | "cash" | "wechat" | "alipay" | "other";
+    reference: Generated<string>;
+    paid_on: string;
+    note: Generated<string>;
+    image_id: number;
+    status: Generated<"pending" | "confirmed" | "rejected">;
+    decision_reason: Generated<string>;
+    decided_by_account_id: number | null;
+    decided_by_name: string | null;
+    decided_at: string | null;
+    created_by_account_id: number;
+    created_at: string;
+  };
 }
 
 export type AccountRow = Selectable<DB["accounts"]>;

@@ -35,7 +35,10 @@ export function resolvePrice(input: PriceInputs): ResolvedPrice {
 /** base × bp / 10000, rounded half up, in integers only. */
 export function applyDiscountBp(fen: number, bp: number): number {
   if (!Number.isInteger(bp) || bp < 0 || bp > 10_000) throw new RangeError(`discount must be 0–10000 bp, got ${bp}`);
-  return Math.floor((assertFen(fen) * bp + 5_000) / 10_000);
+  // fen × bp can pass 2^53 and lose the last fen; split fen = q·10000 + r so every step stays exact.
+  const q = Math.floor(assertFen(fen) / 10_000);
+  const r = fen % 10_000;
+  return q * bp + Math.floor((r * bp + 5_000) / 10_000);
 }
 
 function assertFen(value: number): number {

@@ -1,4 +1,5 @@
 import { customersEn } from "./areas/customers";
+import { fundsEn } from "./areas/funds";
 import { importsEn } from "./areas/imports";
 import { ordersEn } from "./areas/orders";
 import { productsEn } from "./areas/products";
@@ -13,6 +14,7 @@ export const en: Resources = {
   imports: importsEn,
   shop: shopEn,
   orders: ordersEn,
+  funds: fundsEn,
   app: { name: "Dinghuo", tagline: "Distributor ordering portal", console: "Console", storefront: "Storefront" },
   language: { label: "Language", "zh-CN": "中文", en: "English" },
   login: {
@@ -81,6 +83,8 @@ export const en: Resources = {
     quickOrder: "Quick order",
     orders: "My orders",
     account: "My account",
+    workflow: "Workflow",
+    consoleOrders: "Orders",
   },
   dashboard: {
     title: "Dashboard",

@@ -1,5 +1,6 @@
 /** Simplified Chinese: the default language. `en.ts` must have exactly the same keys. */
 import { customersZh } from "./areas/customers";
+import { fundsZh } from "./areas/funds";
 import { importsZh } from "./areas/imports";
 import { ordersZh } from "./areas/orders";
 import { productsZh } from "./areas/products";
@@ -14,6 +15,7 @@ export const zhCN = {
   imports: importsZh,
   shop: shopZh,
   orders: ordersZh,
+  funds: fundsZh,
   app: { name: "订货", tagline: "经销商订货平台", console: "管理后台", storefront: "订货商城" },
   language: { label: "语言", "zh-CN": "中文", en: "English" },
   login: {
@@ -82,6 +84,8 @@ export const zhCN = {
     quickOrder: "快速订货",
     orders: "我的订单",
     account: "我的账户",
+    workflow: "流程设置",
+    consoleOrders: "订单",
   },
   dashboard: {
     title: "工作台",

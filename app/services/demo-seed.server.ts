@@ -12,6 +12,7 @@ import { REGIONAL_MANAGER_PERMISSIONS } from "../domain/permissions";
 import { createCustomer, createStaffAccount } from "./accounts.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { seedDemoCatalog } from "./demo-catalog-seed.server";
+import { seedDemoFunds } from "./demo-funds-seed.server";
 
 const SEED_ACTOR: Actor = { accountId: null, name: "seed" };
 
@@ -129,5 +130,6 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<{ created: st
     created.push(`customer ${customer.username}`);
   }
   created.push(...(await seedDemoCatalog(db, now)));
+  created.push(...(await seedDemoFunds(db, now)));
   return { created };
 }

@@ -6,14 +6,15 @@ import type { OrderStatus } from "../domain/pipelines";
 import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { type CheckedLine, checkLines, type LineRequest } from "./order-lines.server";
+import { routeSubmittedOrder } from "./order-pipeline.server";
+import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
 import { getSettings } from "./settings.server";
 
 /** Where a submitted order waits first. The pipeline engine (order review on/off) decides later steps. */
 const INITIAL_STATUS: OrderStatus = "pending_order_review";
 
-/** Statuses in which the customer may still cancel: nothing has been approved yet. */
-export const CUSTOMER_CANCELLABLE: readonly OrderStatus[] = ["pending_order_review", "sent_back"];
+export { CUSTOMER_CANCELLABLE } from "../domain/order-pipeline";
 
 export interface SubmitOrderInput {
   customerId: number;
@@ -184,11 +185,23 @@ export async function submitOrder(
           actor_kind: actor.kind,
           action: actor.kind === "staff" ? "submit_on_behalf" : "submit",
           from_status: null,
-          to_status: order.status,
+          to_status: INITIAL_STATUS,
           note: "",
         })
         .execute();
+      // Switched-off steps at the front of the pipeline are passed now, in this transaction.
+      order.status = await routeSubmittedOrder(trx, order.id, now);
       await moveQueueCount(trx, "orders", customer.region_id, null, order.status);
+      await emitEvent(
+        trx,
+        {
+          type: "order.submitted",
+          aggregateType: "order",
+          aggregateId: order.number,
+          payload: { number: order.number, status: order.status, payable: goods },
+        },
+        now,
+      );
       await recordAudit(
         trx,
         actor,
@@ -210,69 +223,6 @@ export async function submitOrder(
     }
     throw error;
   }
-}
-
-export type CancelResult =
-  | { ok: true }
-  | { ok: false; error: "not_found" | "not_cancellable" | "stale_version"; status?: string };
-
-/** The customer cancels an order nobody has approved yet (status and version must still match). */
-export async function cancelOrderByCustomer(
-  db: Kysely<DB>,
-  actor: ActorWithKind,
-  customerId: number,
-  number: string,
-  version: number,
-  now: Date,
-): Promise<CancelResult> {
-  return db.transaction().execute(async (trx) => {
-    const order = await trx
-      .selectFrom("orders")
-      .select(["id", "status", "version", "region_id"])
-      .where("number", "=", number)
-      .where("customer_id", "=", customerId)
-      .executeTakeFirst();
-    if (!order) return { ok: false, error: "not_found" };
-    if (!(CUSTOMER_CANCELLABLE as readonly string[]).includes(order.status)) {
-      return { ok: false, error: "not_cancellable", status: order.status };
-    }
-    const updated = await trx
-      .updateTable("orders")
-      .set({ status: "cancelled", version: order.version + 1, updated_at: now.toISOString() })
-      .where("id", "=", order.id)
-      .where("status", "=", order.status)
-      .where("version", "=", version)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return { ok: false, error: "stale_version", status: order.status };
-    await trx
-      .insertInto("order_events")
-      .values({
-        order_id: order.id,
-        at: now.toISOString(),
-        actor_account_id: actor.accountId,
-        actor_name: actor.name,
-        actor_kind: actor.kind,
-        action: "cancel",
-        from_status: order.status,
-        to_status: "cancelled",
-        note: "",
-      })
-      .execute();
-    await moveQueueCount(trx, "orders", order.region_id, order.status, "cancelled");
-    await recordAudit(
-      trx,
-      actor,
-      {
-        action: "order.cancel",
-        objectType: "order",
-        objectId: number,
-        before: { status: order.status },
-        after: { status: "cancelled" },
-      },
-      now,
-    );
-    return { ok: true };
-  });
 }
 
 export interface OrderSummary {

@@ -1,9 +1,13 @@
 import type { Migration } from "kysely";
 import * as m0001 from "./0001_foundation";
 import * as m0002 from "./0002_catalog_and_orders";
+import * as m0003 from "./0003_funds";
+import * as m0004 from "./0004_order_pipeline";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_catalog_and_orders": m0002,
+  "0003_funds": m0003,
+  "0004_order_pipeline": m0004,
 };

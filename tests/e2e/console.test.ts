@@ -30,7 +30,8 @@ describe("staff → console", () => {
     for (const key of QUEUES) {
       const card = page.getByTestId(`queue-${key}`);
       expect(await card.count(), `queue-${key}`).toBe(1);
-      expect(await textOf(card.locator("p.text-3xl")), `queue-${key}`).toBe("0");
+      // Counts depend on the orders other journeys placed; they are whole numbers, never blank.
+      expect(await textOf(card.locator(".text-3xl")), `queue-${key}`).toMatch(/^\d+$/);
     }
     await expect.poll(() => textOf(page.getByTestId("queue-order_review"))).toContain("订单审核");
 

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCart, setCartQuantity } from "../../app/services/cart.server";
 import { priceSkusForCustomer } from "../../app/services/catalog.server";
-import {
-  type ActorWithKind,
-  cancelOrderByCustomer,
-  getOrder,
-  listCustomerOrders,
-  submitOrder,
-} from "../../app/services/orders.server";
+import { performOrderAction } from "../../app/services/order-pipeline.server";
+import { type ActorWithKind, getOrder, listCustomerOrders, submitOrder } from "../../app/services/orders.server";
 import { updateSettings } from "../../app/services/settings.server";
 import { makeCustomer, makeLevel, makeOrderableSku, makeRegion, NOW, TEST_ACTOR } from "../support/factories";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
@@ -174,14 +169,14 @@ describe(`order submission (${testDbKind()})`, () => {
     );
     if (!placed.ok) throw new Error("not placed");
     const order = await getOrder(t.db, placed.order.number, { customerId: a.id });
-    const [first, second] = await Promise.all([
-      cancelOrderByCustomer(t.db, actorA(), a.id, placed.order.number, order!.version, NOW),
-      cancelOrderByCustomer(t.db, actorA(), a.id, placed.order.number, order!.version, NOW),
-    ]);
+    const cancel = () =>
+      performOrderAction(t.db, { ...actorA(), kind: "customer", customerId: a.id }, placed.order.number, { type: "cancel", version: order!.version }, NOW);
+    const [first, second] = await Promise.all([cancel(), cancel()]);
     expect([first.ok, second.ok].sort()).toEqual([false, true]);
     const after = await getOrder(t.db, placed.order.number, { customerId: a.id });
     expect(after?.status).toBe("cancelled");
     expect(after?.timeline.map((e) => e.action)).toEqual(["submit", "cancel"]);
+    expect([first, second].find((r) => !r.ok)).toMatchObject({ code: "already_handled", by: a.username });
   });
 });
 
@@ -197,10 +192,9 @@ describe(`customer isolation (${testDbKind()})`, () => {
     if (!placed.ok) throw new Error("not placed");
     expect(await getOrder(t.db, placed.order.number, { customerId: b.id })).toBeNull();
     const actorB: ActorWithKind = { accountId: b.accountId, name: b.username, kind: "customer" };
-    expect(await cancelOrderByCustomer(t.db, actorB, b.id, placed.order.number, 1, NOW)).toEqual({
-      ok: false,
-      error: "not_found",
-    });
+    expect(
+      await performOrderAction(t.db, { ...actorB, kind: "customer", customerId: b.id }, placed.order.number, { type: "cancel", version: 1 }, NOW),
+    ).toEqual({ ok: false, code: "not_found" });
     const bOrders = await listCustomerOrders(t.db, b.id, { limit: 100 });
     expect(bOrders.items.map((o) => o.number)).not.toContain(placed.order.number);
     // A's order is still untouched.

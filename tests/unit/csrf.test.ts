@@ -25,6 +25,12 @@ describe("CSRF check", () => {
     ).toBe(true);
   });
 
+  it("believes the browser's same-origin mark when Origin is withheld as null", () => {
+    expect(isForeignRequest(post({ origin: "null", "sec-fetch-site": "same-origin" }), options)).toBe(false);
+    expect(isForeignRequest(post({ "sec-fetch-site": "same-origin" }), options)).toBe(false);
+    expect(isForeignRequest(post({ origin: "null", "sec-fetch-site": "same-site" }), options)).toBe(true);
+  });
+
   it("compares hosts, so TLS ended at a proxy still matches", () => {
     expect(isForeignRequest(post({ origin: "https://portal.example:3000" }), options)).toBe(false);
   });

@@ -127,6 +127,11 @@ export const shopZh = {
     requestedDate: "期望到货",
     remark: "备注",
     contractNo: "合同号",
+    receiptPrompt: "货物已发出。收到货后请确认收货。",
+    confirmReceipt: "确认收货",
+    sentBackPrompt: "订单被退回，请查看时间线中的原因。可修改数量后重新提交，或取消订单。",
+    saveEdit: "保存修改",
+    resubmit: "重新提交",
   },
   account: {
     title: "我的账户",
@@ -263,6 +268,11 @@ export const shopEn: Shape<typeof shopZh> = {
     requestedDate: "Requested delivery",
     remark: "Remark",
     contractNo: "Contract number",
+    receiptPrompt: "The goods are on their way. Confirm receipt once they arrive.",
+    confirmReceipt: "Confirm receipt",
+    sentBackPrompt: "The order was sent back; the reason is in the timeline. Change quantities and resubmit, or cancel it.",
+    saveEdit: "Save changes",
+    resubmit: "Resubmit",
   },
   account: {
     title: "My account",

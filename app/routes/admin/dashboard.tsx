@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
@@ -44,12 +45,18 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
           <ul className="grid grid-cols-2 gap-3 lg:grid-cols-5">
             {group.steps.map((q) => (
               <li key={q.key} data-testid={`queue-${q.key}`}>
-                <Card className="h-full">
+                <Card className="h-full transition-colors hover:border-brand-500">
                   <p className="flex items-center gap-2 text-sm text-slate-600">
                     <span aria-hidden className={`size-2.5 rounded-full ${statusColor(q.status).dot}`} />
                     {t(`steps.${group.pipeline}.${q.key}`)}
                   </p>
-                  <p className="mt-2 text-3xl font-semibold tabular-nums text-slate-900">{q.count}</p>
+                  {group.pipeline === "orders" ? (
+                    <Link to={`/admin/orders?status=${q.status}`} className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700">
+                      {q.count}
+                    </Link>
+                  ) : (
+                    <p className="mt-2 text-3xl font-semibold tabular-nums text-slate-900">{q.count}</p>
+                  )}
                   <p className="text-xs text-slate-500">{t("dashboard.waiting")}</p>
                 </Card>
               </li>

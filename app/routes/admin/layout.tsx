@@ -5,6 +5,7 @@ import { LanguageSwitcher } from "../../components/language-switcher";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { UserMenu } from "../../components/user-menu";
 import { getDatabase } from "../../db.server";
+import { queueCountsFor } from "../../services/queues.server";
 import type { Route } from "./+types/layout";
 import { CONSOLE_NAV } from "./nav";
 
@@ -27,7 +28,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
         .orderBy("id")
         .execute()
     : [];
+  // The "待我处理" queues this member works, with counts in their regions, under 订单 in the menu.
+  const queues = grant.permissions.has("order.view") ? await queueCountsFor(getDatabase().db, grant) : [];
   return {
+    queues: queues
+      .filter((q) => q.pipeline === "orders")
+      .map((q) => ({ key: q.step.key, status: q.step.status, count: q.count })),
     user: {
       displayName: viewer.displayName,
       username: viewer.username,
@@ -60,7 +66,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
               <li key={item.to}>
                 <NavLink
                   to={item.to}
-                  end={item.to === "/admin"}
+                  end={item.to === "/admin" || item.to === "/admin/orders"}
                   className={({ isActive }) =>
                     `block rounded-md px-3 py-2 text-sm ${
                       isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"
@@ -69,6 +75,22 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                 >
                   {t(item.labelKey)}
                 </NavLink>
+                {item.to === "/admin/orders" && loaderData.queues.length ? (
+                  <ul className="mb-1 ml-3 border-l border-slate-200 pl-2" aria-label={t("dashboard.queuesHeading")}>
+                    {loaderData.queues.map((q) => (
+                      <li key={q.key}>
+                        <NavLink
+                          to={`/admin/orders?status=${q.status}`}
+                          className="flex items-center justify-between rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
+                          data-testid={`nav-queue-${q.key}`}
+                        >
+                          {t(`steps.orders.${q.key}`)}
+                          <span className={`rounded-full px-1.5 tabular-nums ${q.count ? "bg-brand-600 text-white" : "text-slate-400"}`}>{q.count}</span>
+                        </NavLink>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
               </li>
             ))}
           </ul>

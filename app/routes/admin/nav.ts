@@ -4,9 +4,19 @@ import type { Permission } from "../../domain/permissions";
 export const CONSOLE_NAV: ReadonlyArray<{ to: string; labelKey: string; permission: Permission | null }> = [
   { to: "/admin", labelKey: "nav.dashboard", permission: null },
   { to: "/admin/orders/new", labelKey: "nav.orderOnBehalf", permission: "order.create" },
+  { to: "/admin/orders", labelKey: "nav.consoleOrders", permission: "order.view" },
   // @nav:admin-orders
   { to: "/admin/customers", labelKey: "nav.customers", permission: "customer.view" },
+  { to: "/admin/products", labelKey: "nav.products", permission: "product.view" },
+  { to: "/admin/categories", labelKey: "nav.categories", permission: "product.view" },
+  { to: "/admin/prices", labelKey: "nav.prices", permission: "price.manage" },
   // @nav:products
+  { to: "/admin/stock", labelKey: "nav.stock", permission: "product.view" },
+  { to: "/admin/warehouses", labelKey: "nav.warehouses", permission: "stock.manage" },
   // @nav:stock
+  { to: "/admin/import/products", labelKey: "imports.navLabel", permission: "product.manage" },
   // @nav:imports
+  // @nav:funds
+  { to: "/admin/settings/workflow", labelKey: "nav.workflow", permission: "settings.workflow" },
+  // @nav:pipeline
 ];

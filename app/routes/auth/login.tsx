@@ -157,6 +157,7 @@ export default function Login({ loaderData, actionData }: Route.ComponentProps) 
               spellCheck={false}
               error={fieldError("username")}
               {...register("username")}
+              defaultValue={actionData?.values.username ?? ""}
             />
             <TextField
               label={t("login.password")}

@@ -153,29 +153,28 @@ export default function Checkout({ loaderData, actionData }: Route.ComponentProp
   const navigation = useNavigation();
   const { cart, addresses } = loaderData;
   const previous = actionData?.values;
+  const defaults = {
+    idempotencyKey: previous?.idempotencyKey ?? loaderData.idempotencyKey,
+    addressChoice: previous?.addressChoice ?? addresses[0]?.value ?? "new",
+    contactName: previous?.contactName ?? "",
+    phone: previous?.phone ?? "",
+    address: previous?.address ?? "",
+    requestedDeliveryDate: previous?.requestedDeliveryDate ?? "",
+    remark: previous?.remark ?? "",
+    contractNo: previous?.contractNo ?? "",
+  };
   const {
     register,
     handleSubmit,
-    watch,
     formState: { errors },
-  } = useForm<CheckoutForm>({
-    resolver: zodResolver(checkoutSchema),
-    defaultValues: {
-      idempotencyKey: previous?.idempotencyKey ?? loaderData.idempotencyKey,
-      addressChoice: previous?.addressChoice ?? addresses[0]?.value ?? "new",
-      contactName: previous?.contactName ?? "",
-      phone: previous?.phone ?? "",
-      address: previous?.address ?? "",
-      requestedDeliveryDate: previous?.requestedDeliveryDate ?? "",
-      remark: previous?.remark ?? "",
-      contractNo: previous?.contractNo ?? "",
-    },
-  });
+  } = useForm<CheckoutForm>({ resolver: zodResolver(checkoutSchema), defaultValues: defaults });
+  // register() plus the starting value, so the server-rendered form (no JavaScript yet) shows it.
+  const field = (name: keyof CheckoutForm) => ({ ...register(name), defaultValue: defaults[name] });
+
   const fieldError = (name: keyof CheckoutForm) => {
     const key = errors[name]?.message ?? actionData?.fieldErrors?.[name];
     return key ? t(key) : undefined;
   };
-  const choice = watch("addressChoice");
   const submitting = navigation.state === "submitting";
   return (
     <>
@@ -201,14 +200,20 @@ export default function Checkout({ loaderData, actionData }: Route.ComponentProp
           void handleSubmit(() => submit(formElement))(event);
         }}
       >
-        <input type="hidden" {...register("idempotencyKey")} />
+        <input type="hidden" {...field("idempotencyKey")} />
         <div className="space-y-4 lg:col-span-2">
           <fieldset className="rounded-lg border border-slate-200 bg-white p-4">
             <legend className="px-1 text-sm font-semibold">{t("shop.checkout.address")}</legend>
             <div className="space-y-2">
               {addresses.map((a) => (
                 <label key={a.value} className="flex min-h-11 items-start gap-2 rounded-md p-2 hover:bg-slate-50">
-                  <input type="radio" value={a.value} {...register("addressChoice")} className="mt-1" />
+                  <input
+                    type="radio"
+                    {...register("addressChoice")}
+                    value={a.value}
+                    defaultChecked={defaults.addressChoice === a.value}
+                    className="mt-1"
+                  />
                   <span className="text-sm">
                     <span className="font-medium">{a.contactName}</span> {a.phone}
                     <br />
@@ -217,32 +222,38 @@ export default function Checkout({ loaderData, actionData }: Route.ComponentProp
                 </label>
               ))}
               <label className="flex min-h-11 items-center gap-2 rounded-md p-2 hover:bg-slate-50">
-                <input type="radio" value="new" {...register("addressChoice")} />
+                <input
+                  type="radio"
+                  {...register("addressChoice")}
+                  value="new"
+                  defaultChecked={defaults.addressChoice === "new"}
+                />
                 <span className="text-sm font-medium">{t("shop.checkout.addAddress")}</span>
               </label>
             </div>
-            {choice === "new" ? (
+            {/* Always present, so the form works without JavaScript; used when "new address" is chosen. */}
+            {
               <div className="mt-3 grid gap-3 sm:grid-cols-2">
                 <TextField
                   label={t("shop.checkout.contact")}
                   error={fieldError("contactName")}
-                  {...register("contactName")}
+                  {...field("contactName")}
                 />
                 <TextField
                   label={t("shop.checkout.phone")}
                   type="tel"
                   inputMode="tel"
                   error={fieldError("phone")}
-                  {...register("phone")}
+                  {...field("phone")}
                 />
                 <TextField
                   label={t("shop.checkout.addressLine")}
                   className="sm:col-span-2"
                   error={fieldError("address")}
-                  {...register("address")}
+                  {...field("address")}
                 />
               </div>
-            ) : null}
+            }
           </fieldset>
           <div className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2">
             <TextField
@@ -250,19 +261,19 @@ export default function Checkout({ loaderData, actionData }: Route.ComponentProp
               type="date"
               min={loaderData.today}
               error={fieldError("requestedDeliveryDate")}
-              {...register("requestedDeliveryDate")}
+              {...field("requestedDeliveryDate")}
             />
             <TextField
               label={t("shop.checkout.contractNo")}
               error={fieldError("contractNo")}
-              {...register("contractNo")}
+              {...field("contractNo")}
             />
             <TextAreaField
               label={t("shop.checkout.remark")}
               rows={3}
               className="sm:col-span-2"
               error={fieldError("remark")}
-              {...register("remark")}
+              {...field("remark")}
             />
           </div>
         </div>

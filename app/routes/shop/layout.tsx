@@ -37,6 +37,7 @@ const NAV = [
   { to: "/shop/quick-order", key: "nav.quickOrder", end: false, icon: ICONS.quick },
   { to: "/shop/cart", key: "nav.cart", end: false, icon: ICONS.cart },
   { to: "/shop/orders", key: "nav.orders", end: false, icon: ICONS.orders },
+  // @nav:shop-funds
 ] as const;
 
 export default function ShopLayout({ loaderData }: Route.ComponentProps) {

@@ -3,6 +3,7 @@ import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
 import { Button } from "../../components/button";
+import { ChangeSlips } from "../../components/change-slips";
 import { DataTable, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
@@ -13,8 +14,10 @@ import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { addToCart } from "../../services/cart.server";
+import { changeSlips, editSentBackOrder, shipmentsOf } from "../../services/order-admin.server";
 import { checkLines } from "../../services/order-lines.server";
-import { CUSTOMER_CANCELLABLE, cancelOrderByCustomer, getOrder } from "../../services/orders.server";
+import { performOrderAction } from "../../services/order-pipeline.server";
+import { CUSTOMER_CANCELLABLE, getOrder } from "../../services/orders.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/order";
 
@@ -27,9 +30,13 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   // Another customer's order number answers exactly like one that does not exist.
   const order = await getOrder(getDatabase().db, params.number, { customerId: viewer.customer.id });
   if (!order) throw data(null, { status: 404 });
+  const { db } = getDatabase();
+  const [slips, shipments] = await Promise.all([changeSlips(db, order.id), shipmentsOf(db, order.id)]);
   return {
     title: getI18n(context).t("shop.order.title", { number: order.number }),
     order,
+    slips,
+    shipments: shipments.filter((s) => s.shippedAt),
     placed: new URL(request.url).searchParams.get("placed") === "1",
     cancellable: (CUSTOMER_CANCELLABLE as readonly string[]).includes(order.status),
   };
@@ -37,6 +44,9 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("cancel"), version: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("confirm_receipt"), version: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("resubmit"), version: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("edit"), version: z.coerce.number().int().positive() }),
   z.object({ intent: z.literal("reorder") }),
 ]);
 
@@ -45,20 +55,68 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   const { db } = getDatabase();
   const order = await getOrder(db, params.number, { customerId: viewer.customer.id });
   if (!order) throw data(null, { status: 404 });
-  const parsed = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  const parsed = actionSchema.safeParse(form);
   if (!parsed.success) throw data(null, { status: 400 });
   const now = new Date();
-  if (parsed.data.intent === "cancel") {
-    const result = await cancelOrderByCustomer(
+  const customerActor = { ...actorOf(viewer, context), kind: "customer" as const, customerId: viewer.customer.id };
+  if (parsed.data.intent === "edit") {
+    const quantities = Object.entries(form)
+      .filter(([k]) => /^qty_\d+$/.test(k))
+      .map(([k, v]) => ({
+        skuId: Number(k.slice(4)),
+        quantity: /^\d+$/.test(String(v).trim()) ? Number(v) : Number.NaN,
+      }));
+    const result = await editSentBackOrder(
       db,
-      actorOf(viewer, context),
-      viewer.customer.id,
+      customerActor,
       order.number,
-      parsed.data.version,
+      { version: parsed.data.version, quantities },
+      now,
+    );
+    if (result.ok) return { message: "common.saved", tone: "success" as const, skipped: [] };
+    return data(
+      { message: `orders.console.errors.${result.code}`, tone: "error" as const, skipped: [] },
+      { status: 422 },
+    );
+  }
+  if (parsed.data.intent === "confirm_receipt" || parsed.data.intent === "resubmit") {
+    const result = await performOrderAction(
+      db,
+      customerActor,
+      order.number,
+      { type: parsed.data.intent, version: parsed.data.version },
+      now,
+    );
+    if (result.ok)
+      return {
+        message: "orders.console.detail.done",
+        params: { status: result.status },
+        tone: "success" as const,
+        skipped: [],
+      };
+    return data(
+      {
+        message:
+          result.code === "stale_version" || result.code === "already_handled"
+            ? "shop.order.stale"
+            : "validation.invalid",
+        tone: "error" as const,
+        skipped: [],
+      },
+      { status: 409 },
+    );
+  }
+  if (parsed.data.intent === "cancel") {
+    const result = await performOrderAction(
+      db,
+      { ...actorOf(viewer, context), kind: "customer", customerId: viewer.customer.id },
+      order.number,
+      { type: "cancel", version: parsed.data.version },
       now,
     );
     if (result.ok) return { message: "shop.order.cancelled", tone: "success" as const, skipped: [] };
-    const message = result.error === "stale_version" ? "shop.order.stale" : "shop.order.cannotCancel";
+    const message = result.code === "stale_version" ? "shop.order.stale" : "shop.order.cannotCancel";
     return data({ message, tone: "error" as const, skipped: [] }, { status: 409 });
   }
   // Reorder: today's prices and rules; lines that can no longer be ordered are listed, not dropped silently.
@@ -100,7 +158,10 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
         {placed ? <Notice tone="success">{t("shop.checkout.placed", { number: order.number })}</Notice> : null}
         {actionData ? (
           <Notice tone={actionData.tone}>
-            {t(actionData.message, { count: "count" in actionData ? actionData.count : 0 })}
+            {t(actionData.message, {
+              count: "count" in actionData ? actionData.count : 0,
+              status: "params" in actionData && actionData.params ? t(`orders.status.${actionData.params.status}`) : "",
+            })}
             {actionData.skipped.length ? (
               <>
                 {" "}
@@ -194,9 +255,83 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
           </section>
         </div>
         <div className="space-y-4">
+          {order.status === "pending_receipt" ? (
+            <Form method="post" className="rounded-lg border border-teal-200 bg-teal-50 p-4">
+              <input type="hidden" name="version" value={order.version} />
+              <p className="mb-2 text-sm text-teal-900">{t("shop.order.receiptPrompt")}</p>
+              <Button
+                type="submit"
+                name="intent"
+                value="confirm_receipt"
+                className="w-full"
+                disabled={navigation.state !== "idle"}
+              >
+                {t("shop.order.confirmReceipt")}
+              </Button>
+            </Form>
+          ) : null}
+          {order.status === "sent_back" ? (
+            <section className="rounded-lg border border-orange-200 bg-orange-50 p-4" data-testid="sent-back">
+              <p className="text-sm text-orange-900">{t("shop.order.sentBackPrompt")}</p>
+              <Form method="post" className="mt-3 space-y-2">
+                <input type="hidden" name="version" value={order.version} />
+                {order.lines.map((l) => (
+                  <label key={l.skuId} className="flex items-center justify-between gap-2 text-sm">
+                    <span className="min-w-0 truncate">
+                      {l.productName} <span className="text-xs text-slate-500">{l.spec}</span>
+                    </span>
+                    <input
+                      name={`qty_${l.skuId}`}
+                      inputMode="numeric"
+                      defaultValue={l.quantity}
+                      aria-label={`${l.skuCode} ${t("shop.cart.quantity")}`}
+                      className="min-h-10 w-20 rounded-md border border-slate-300 px-2 text-base"
+                    />
+                  </label>
+                ))}
+                <Button
+                  type="submit"
+                  name="intent"
+                  value="edit"
+                  variant="secondary"
+                  className="w-full"
+                  disabled={navigation.state !== "idle"}
+                >
+                  {t("shop.order.saveEdit")}
+                </Button>
+              </Form>
+              <Form method="post" className="mt-2">
+                <input type="hidden" name="version" value={order.version} />
+                <Button
+                  type="submit"
+                  name="intent"
+                  value="resubmit"
+                  className="w-full"
+                  disabled={navigation.state !== "idle"}
+                >
+                  {t("shop.order.resubmit")}
+                </Button>
+              </Form>
+            </section>
+          ) : null}
+          {loaderData.shipments.length ? (
+            <section className="rounded-lg border border-slate-200 bg-white p-4 text-sm">
+              <h2 className="mb-2 text-base font-semibold">{t("orders.console.detail.shipments")}</h2>
+              {loaderData.shipments.map((s) => (
+                <p key={s.id}>
+                  {s.selfPickup ? t("orders.console.detail.selfPickup") : `${s.carrier} ${s.trackingNo}`} ·{" "}
+                  <DateTime iso={s.shippedAt!} />
+                </p>
+              ))}
+            </section>
+          ) : null}
           <section className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 className="mb-3 text-base font-semibold">{t("shop.order.timeline")}</h2>
             <OrderTimeline entries={order.timeline} />
+          </section>
+          <section className="rounded-lg border border-slate-200 bg-white p-4">
+            <h2 className="mb-3 text-base font-semibold">{t("orders.console.detail.changeSlips")}</h2>
+            <ChangeSlips slips={loaderData.slips} />
           </section>
           <div className="flex flex-wrap gap-2">
             <Form method="post">

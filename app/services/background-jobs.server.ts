@@ -1,0 +1,40 @@
+import type { Kysely } from "kysely";
+import type { DB } from "../../db/schema";
+import { sweepAutoReceipt } from "./order-admin.server";
+import { type OutboxHandler, sendOutbox } from "./outbox-sender.server";
+import { deleteExpiredSessions } from "./sessions.server";
+import { getSettings } from "./settings.server";
+
+/**
+ * Periodic work every app process runs: auto-receipt, the outbox sender, expired sessions.
+ * Each job is safe when several processes run it at once (compare-and-set, leases), and
+ * holds nothing in memory between runs.
+ */
+export function startBackgroundJobs(
+  db: Kysely<DB>,
+  options: { handlers?: OutboxHandler[]; onError: (job: string, error: unknown) => void },
+): () => void {
+  const handlers = options.handlers ?? [];
+  const every = (job: string, ms: number, run: () => Promise<unknown>) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      run()
+        .catch((error) => options.onError(job, error))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    return timer;
+  };
+  const timers = [
+    every("outbox", 2_000, () => sendOutbox(db, handlers, new Date())),
+    every("auto-receipt", 10 * 60_000, async () => sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date())),
+    every("sessions", 60 * 60_000, () => deleteExpiredSessions(db, new Date())),
+  ];
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}

@@ -1,0 +1,308 @@
+import { type Kysely, sql } from "kysely";
+import { forUpdate } from "../../db/locking";
+import type { DB } from "../../db/schema";
+import { dayEndUtc, dayStartUtc, isCalendarDay } from "../domain/day-range";
+import { checkQuantity } from "../domain/order-quantity";
+import type { StaffGrant } from "../domain/permissions";
+import { getEnv } from "../env.server";
+import { type Actor, recordAudit } from "./audit.server";
+import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset.server";
+import { type OrderActor, performOrderAction } from "./order-pipeline.server";
+import { emitEvent } from "./outbox.server";
+import { inRegionScope } from "./scope.server";
+
+export const ORDER_SORTS = ["-created", "created", "-payable", "payable", "number", "-number"] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
+export interface StaffOrderQuery {
+  status?: string;
+  /** Customer code or name, partial. */
+  customer?: string;
+  regionId?: number;
+  /** Calendar days in the deployment's time zone. */
+  from?: string;
+  to?: string;
+  minPayable?: number;
+  maxPayable?: number;
+  sort: OrderSort;
+  cursor?: string;
+  limit: number;
+}
+
+export interface StaffOrderRow {
+  id: number;
+  number: string;
+  status: string;
+  version: number;
+  customerCode: string;
+  customerName: string;
+  regionName: string;
+  payable: number;
+  createdAt: string;
+}
+
+const SORT_COLUMN = { created: "o.created_at", payable: "o.payable", number: "o.number" } as const;
+
+/**
+ * Orders a staff member may see (their regions only), filtered, sorted and a page at a time by
+ * keyset on (sort column, id) — the cost of a page does not grow with history.
+ */
+export async function listOrdersForStaff(
+  db: Kysely<DB>,
+  grant: StaffGrant,
+  query: StaffOrderQuery,
+): Promise<{ items: StaffOrderRow[]; nextCursor: string | null }> {
+  const descending = query.sort.startsWith("-");
+  const field = query.sort.replace(/^-/, "") as keyof typeof SORT_COLUMN;
+  const column = SORT_COLUMN[field];
+  let qb = db
+    .selectFrom("orders as o")
+    .innerJoin("customers as c", "c.id", "o.customer_id")
+    .innerJoin("regions as r", "r.id", "o.region_id")
+    .select([
+      "o.id",
+      "o.number",
+      "o.status",
+      "o.version",
+      "c.code as customerCode",
+      "c.name as customerName",
+      "r.name as regionName",
+      "o.payable",
+      "o.created_at as createdAt",
+    ]);
+  qb = inRegionScope(qb, "o.region_id", grant);
+  if (query.status) qb = qb.where("o.status", "=", query.status);
+  if (query.regionId) qb = qb.where("o.region_id", "=", query.regionId);
+  const q = query.customer?.trim().toLowerCase();
+  if (q) {
+    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+    qb = qb.where((eb) => eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]));
+  }
+  const tz = getEnv().APP_TIMEZONE;
+  if (query.from && isCalendarDay(query.from)) qb = qb.where("o.created_at", ">=", dayStartUtc(query.from, tz).toISOString());
+  if (query.to && isCalendarDay(query.to)) qb = qb.where("o.created_at", "<", dayEndUtc(query.to, tz).toISOString());
+  if (query.minPayable !== undefined) qb = qb.where("o.payable", ">=", query.minPayable);
+  if (query.maxPayable !== undefined) qb = qb.where("o.payable", "<=", query.maxPayable);
+  const key = decodeCursor(query.cursor, [field === "payable" ? "number" : "string", "number"]);
+  if (key) qb = qb.where(afterKey([sql.ref(column), sql.ref("o.id")], key, descending));
+  const direction = descending ? "desc" : "asc";
+  const rows = await qb
+    .orderBy(column, direction)
+    .orderBy("o.id", direction)
+    .limit(query.limit + 1)
+    .execute();
+  const page = rows.slice(0, query.limit).map((r) => ({ ...r, payable: Number(r.payable) }));
+  const last = page[page.length - 1];
+  const lastKey: CursorValue[] | null = last
+    ? [field === "created" ? last.createdAt : field === "payable" ? last.payable : last.number, last.id]
+    : null;
+  return { items: page, nextCursor: rows.length > query.limit && lastKey ? encodeCursor(lastKey) : null };
+}
+
+export interface Amendment {
+  version: number;
+  /** New quantity and unit price per line (by SKU); quantity 0 removes the line. */
+  lines: Array<{ skuId: number; quantity: number; unitPrice: number }>;
+  freight: number;
+  discount: number;
+  reason: string;
+}
+
+export type AmendResult =
+  | { ok: true; version: number }
+  | { ok: false; code: "not_found" | "not_permitted" | "wrong_status" | "stale_version" | "reason_required" | "invalid_amounts" | "no_change" };
+
+/**
+ * Amends an order at order review (订单审核): quantities, prices, freight, discount. Each
+ * amendment is one change slip (异动记录: who, when, before → after, reason) the dealer sees.
+ */
+export async function amendOrder(
+  db: Kysely<DB>,
+  actor: Actor & { grant: StaffGrant },
+  number: string,
+  amendment: Amendment,
+  now: Date,
+): Promise<AmendResult> {
+  if (!actor.grant.permissions.has("order.review")) return { ok: false, code: "not_permitted" };
+  if (!amendment.reason.trim()) return { ok: false, code: "reason_required" };
+  const amounts = [amendment.freight, amendment.discount, ...amendment.lines.flatMap((l) => [l.quantity, l.unitPrice])];
+  if (amounts.some((n) => !Number.isSafeInteger(n) || n < 0)) return { ok: false, code: "invalid_amounts" };
+  return db.transaction().execute(async (trx) => {
+    let qb = trx.selectFrom("orders").select(["id", "status", "version", "freight", "discount", "region_id"]).where("number", "=", number);
+    if (actor.grant.regionIds !== null) qb = qb.where("region_id", "in", actor.grant.regionIds.length ? (actor.grant.regionIds as number[]) : [-1]);
+    const order = await forUpdate(trx, qb).executeTakeFirst();
+    if (!order) return { ok: false, code: "not_found" };
+    if (order.status !== "pending_order_review") return { ok: false, code: "wrong_status" };
+    if (order.version !== amendment.version) return { ok: false, code: "stale_version" };
+    const current = await trx.selectFrom("order_lines").selectAll().where("order_id", "=", order.id).orderBy("position").execute();
+    const changes: Array<{ field: string; sku?: string; before: number; after: number }> = [];
+    let goods = 0;
+    for (const line of current) {
+      const next = amendment.lines.find((l) => l.skuId === line.sku_id);
+      const quantity = next?.quantity ?? line.quantity;
+      const unitPrice = next?.unitPrice ?? Number(line.unit_price);
+      if (quantity !== line.quantity) changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
+      if (unitPrice !== Number(line.unit_price)) changes.push({ field: "unit_price", sku: line.sku_code, before: Number(line.unit_price), after: unitPrice });
+      if (quantity === 0) {
+        await trx.deleteFrom("order_lines").where("id", "=", line.id).execute();
+        continue;
+      }
+      goods += quantity * unitPrice;
+      await trx.updateTable("order_lines").set({ quantity, unit_price: unitPrice, amount: quantity * unitPrice }).where("id", "=", line.id).execute();
+    }
+    if (Number(order.freight) !== amendment.freight) changes.push({ field: "freight", before: Number(order.freight), after: amendment.freight });
+    if (Number(order.discount) !== amendment.discount) changes.push({ field: "discount", before: Number(order.discount), after: amendment.discount });
+    if (!changes.length) return { ok: false, code: "no_change" };
+    const payable = goods + amendment.freight - amendment.discount;
+    if (goods === 0 || payable < 0) return { ok: false, code: "invalid_amounts" };
+    const at = now.toISOString();
+    await trx
+      .updateTable("orders")
+      .set({ goods_amount: goods, freight: amendment.freight, discount: amendment.discount, payable, version: order.version + 1, updated_at: at })
+      .where("id", "=", order.id)
+      .where("version", "=", order.version)
+      .execute();
+    await trx
+      .insertInto("change_slips")
+      .values({ order_id: order.id, at, actor_account_id: actor.accountId, actor_name: actor.name, reason: amendment.reason.trim(), changes_json: JSON.stringify(changes) })
+      .execute();
+    await trx
+      .insertInto("order_events")
+      .values({
+        order_id: order.id,
+        at,
+        actor_account_id: actor.accountId,
+        actor_name: actor.name,
+        actor_kind: "staff",
+        action: "amend",
+        from_status: order.status,
+        to_status: order.status,
+        note: amendment.reason.trim(),
+      })
+      .execute();
+    await emitEvent(trx, { type: "order.amended", aggregateType: "order", aggregateId: number, payload: { number, changes } }, now);
+    await recordAudit(trx, actor, { action: "order.amend", objectType: "order", objectId: number, before: { version: order.version }, after: { version: order.version + 1, changes } }, now);
+    return { ok: true, version: order.version + 1 };
+  });
+}
+
+export async function changeSlips(db: Kysely<DB>, orderId: number) {
+  const rows = await db.selectFrom("change_slips").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  return rows.map((r) => ({
+    at: r.at,
+    actorName: r.actor_name,
+    reason: r.reason,
+    changes: JSON.parse(r.changes_json) as Array<{ field: string; sku?: string; before: number; after: number }>,
+  }));
+}
+
+export async function shipmentsOf(db: Kysely<DB>, orderId: number) {
+  const rows = await db
+    .selectFrom("shipments as s")
+    .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
+    .select(["s.id", "s.number", "s.status", "s.carrier", "s.tracking_no", "s.self_pickup", "s.outbound_at", "s.shipped_at", "w.name as warehouseName", "w.address as warehouseAddress"])
+    .where("s.order_id", "=", orderId)
+    .orderBy("s.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    status: r.status,
+    carrier: r.carrier,
+    trackingNo: r.tracking_no,
+    selfPickup: r.self_pickup === 1,
+    outboundAt: r.outbound_at,
+    shippedAt: r.shipped_at,
+    warehouseName: r.warehouseName,
+    warehouseAddress: r.warehouseAddress,
+  }));
+}
+
+/**
+ * Confirms receipt of orders shipped more than `days` ago (自动收货). Safe to run in every
+ * process at once: each order moves through the same compare-and-set as a person's click,
+ * so a second sweeper finds it already handled.
+ */
+export async function sweepAutoReceipt(db: Kysely<DB>, days: number, now: Date, batch = 200): Promise<number> {
+  if (days <= 0) return 0;
+  const due = new Date(now.getTime() - days * 24 * 3600_000).toISOString();
+  const rows = await db
+    .selectFrom("orders")
+    .select(["number", "version"])
+    .where("status", "=", "pending_receipt")
+    .where("shipped_at", "<=", due)
+    .orderBy("shipped_at")
+    .limit(batch)
+    .execute();
+  const system: OrderActor = { accountId: null, name: "system", kind: "system" };
+  let done = 0;
+  for (const row of rows) {
+    const result = await performOrderAction(db, system, row.number, { type: "confirm_receipt", version: row.version, note: `${days}` }, now);
+    if (result.ok) done++;
+  }
+  return done;
+}
+
+export type EditSentBackResult = { ok: true; version: number } | { ok: false; code: "not_found" | "wrong_status" | "stale_version" | "invalid_amounts" | "no_change"; problems?: unknown[] };
+
+/**
+ * The dealer edits a sent-back order before resubmitting: quantities only (0 removes a line),
+ * checked against today's quantity rules, at the prices the order was placed at. Each edit is
+ * a change slip, like staff amendments, so both sides see what changed.
+ */
+export async function editSentBackOrder(
+  db: Kysely<DB>,
+  actor: Actor & { customerId: number },
+  number: string,
+  edit: { version: number; quantities: Array<{ skuId: number; quantity: number }> },
+  now: Date,
+): Promise<EditSentBackResult> {
+  if (edit.quantities.some((q) => !Number.isSafeInteger(q.quantity) || q.quantity < 0)) return { ok: false, code: "invalid_amounts" };
+  return db.transaction().execute(async (trx) => {
+    const order = await forUpdate(
+      trx,
+      trx.selectFrom("orders").select(["id", "status", "version", "freight", "discount"]).where("number", "=", number).where("customer_id", "=", actor.customerId),
+    ).executeTakeFirst();
+    if (!order) return { ok: false, code: "not_found" };
+    if (order.status !== "sent_back") return { ok: false, code: "wrong_status" };
+    if (order.version !== edit.version) return { ok: false, code: "stale_version" };
+    const current = await trx
+      .selectFrom("order_lines as l")
+      .innerJoin("skus as s", "s.id", "l.sku_id")
+      .select(["l.id", "l.sku_id", "l.sku_code", "l.quantity", "l.unit_price", "s.min_qty", "s.max_qty", "s.multiple"])
+      .where("l.order_id", "=", order.id)
+      .execute();
+    const changes: Array<{ field: string; sku?: string; before: number; after: number }> = [];
+    let goods = 0;
+    for (const line of current) {
+      const quantity = edit.quantities.find((q) => q.skuId === line.sku_id)?.quantity ?? line.quantity;
+      if (quantity > 0) {
+        if (checkQuantity(quantity, { minQty: line.min_qty, maxQty: line.max_qty, multiple: line.multiple })) return { ok: false, code: "invalid_amounts" };
+      }
+      if (quantity !== line.quantity) changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
+      if (quantity === 0) {
+        await trx.deleteFrom("order_lines").where("id", "=", line.id).execute();
+        continue;
+      }
+      const amount = quantity * Number(line.unit_price);
+      goods += amount;
+      await trx.updateTable("order_lines").set({ quantity, amount }).where("id", "=", line.id).execute();
+    }
+    if (!changes.length) return { ok: false, code: "no_change" };
+    const payable = goods + Number(order.freight) - Number(order.discount);
+    if (goods === 0 || payable < 0) return { ok: false, code: "invalid_amounts" };
+    const at = now.toISOString();
+    await trx
+      .updateTable("orders")
+      .set({ goods_amount: goods, payable, version: order.version + 1, updated_at: at })
+      .where("id", "=", order.id)
+      .where("version", "=", order.version)
+      .execute();
+    await trx
+      .insertInto("change_slips")
+      .values({ order_id: order.id, at, actor_account_id: actor.accountId, actor_name: actor.name, reason: "客户修改", changes_json: JSON.stringify(changes) })
+      .execute();
+    await recordAudit(trx, actor, { action: "order.customer_edit", objectType: "order", objectId: number, after: { changes } }, now);
+    return { ok: true, version: order.version + 1 };
+  });
+}
