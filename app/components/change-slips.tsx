@@ -24,7 +24,8 @@ export function ChangeSlips({ slips }: { slips: ChangeSlip[] }) {
             {slip.changes.map((c) => (
               <li key={`${c.field}-${c.sku ?? ""}`}>
                 {c.sku ? <span className="font-mono">{c.sku} </span> : null}
-                {t(`orders.console.changeFields.${c.field}`)}: {c.field === "quantity" ? c.before : <Money fen={c.before} />} →{" "}
+                {t(`orders.console.changeFields.${c.field}`)}:{" "}
+                {c.field === "quantity" ? c.before : <Money fen={c.before} />} →{" "}
                 {c.field === "quantity" ? c.after : <Money fen={c.after} />}
               </li>
             ))}

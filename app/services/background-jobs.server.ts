@@ -31,7 +31,9 @@ export function startBackgroundJobs(
   };
   const timers = [
     every("outbox", 2_000, () => sendOutbox(db, handlers, new Date())),
-    every("auto-receipt", 10 * 60_000, async () => sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date())),
+    every("auto-receipt", 10 * 60_000, async () =>
+      sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date()),
+    ),
     every("sessions", 60 * 60_000, () => deleteExpiredSessions(db, new Date())),
   ];
   return () => {

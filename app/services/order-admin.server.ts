@@ -76,10 +76,13 @@ export async function listOrdersForStaff(
   const q = query.customer?.trim().toLowerCase();
   if (q) {
     const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    qb = qb.where((eb) => eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]));
+    qb = qb.where((eb) =>
+      eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]),
+    );
   }
   const tz = getEnv().APP_TIMEZONE;
-  if (query.from && isCalendarDay(query.from)) qb = qb.where("o.created_at", ">=", dayStartUtc(query.from, tz).toISOString());
+  if (query.from && isCalendarDay(query.from))
+    qb = qb.where("o.created_at", ">=", dayStartUtc(query.from, tz).toISOString());
   if (query.to && isCalendarDay(query.to)) qb = qb.where("o.created_at", "<", dayEndUtc(query.to, tz).toISOString());
   if (query.minPayable !== undefined) qb = qb.where("o.payable", ">=", query.minPayable);
   if (query.maxPayable !== undefined) qb = qb.where("o.payable", "<=", query.maxPayable);
@@ -110,7 +113,17 @@ export interface Amendment {
 
 export type AmendResult =
   | { ok: true; version: number }
-  | { ok: false; code: "not_found" | "not_permitted" | "wrong_status" | "stale_version" | "reason_required" | "invalid_amounts" | "no_change" };
+  | {
+      ok: false;
+      code:
+        | "not_found"
+        | "not_permitted"
+        | "wrong_status"
+        | "stale_version"
+        | "reason_required"
+        | "invalid_amounts"
+        | "no_change";
+    };
 
 /**
  * Amends an order at order review (订单审核): quantities, prices, freight, discount. Each
@@ -128,43 +141,74 @@ export async function amendOrder(
   const amounts = [amendment.freight, amendment.discount, ...amendment.lines.flatMap((l) => [l.quantity, l.unitPrice])];
   if (amounts.some((n) => !Number.isSafeInteger(n) || n < 0)) return { ok: false, code: "invalid_amounts" };
   return db.transaction().execute(async (trx) => {
-    let qb = trx.selectFrom("orders").select(["id", "status", "version", "freight", "discount", "region_id"]).where("number", "=", number);
-    if (actor.grant.regionIds !== null) qb = qb.where("region_id", "in", actor.grant.regionIds.length ? (actor.grant.regionIds as number[]) : [-1]);
+    let qb = trx
+      .selectFrom("orders")
+      .select(["id", "status", "version", "freight", "discount", "region_id"])
+      .where("number", "=", number);
+    if (actor.grant.regionIds !== null)
+      qb = qb.where("region_id", "in", actor.grant.regionIds.length ? (actor.grant.regionIds as number[]) : [-1]);
     const order = await forUpdate(trx, qb).executeTakeFirst();
     if (!order) return { ok: false, code: "not_found" };
     if (order.status !== "pending_order_review") return { ok: false, code: "wrong_status" };
     if (order.version !== amendment.version) return { ok: false, code: "stale_version" };
-    const current = await trx.selectFrom("order_lines").selectAll().where("order_id", "=", order.id).orderBy("position").execute();
+    const current = await trx
+      .selectFrom("order_lines")
+      .selectAll()
+      .where("order_id", "=", order.id)
+      .orderBy("position")
+      .execute();
     const changes: Array<{ field: string; sku?: string; before: number; after: number }> = [];
     let goods = 0;
     for (const line of current) {
       const next = amendment.lines.find((l) => l.skuId === line.sku_id);
       const quantity = next?.quantity ?? line.quantity;
       const unitPrice = next?.unitPrice ?? Number(line.unit_price);
-      if (quantity !== line.quantity) changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
-      if (unitPrice !== Number(line.unit_price)) changes.push({ field: "unit_price", sku: line.sku_code, before: Number(line.unit_price), after: unitPrice });
+      if (quantity !== line.quantity)
+        changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
+      if (unitPrice !== Number(line.unit_price))
+        changes.push({ field: "unit_price", sku: line.sku_code, before: Number(line.unit_price), after: unitPrice });
       if (quantity === 0) {
         await trx.deleteFrom("order_lines").where("id", "=", line.id).execute();
         continue;
       }
       goods += quantity * unitPrice;
-      await trx.updateTable("order_lines").set({ quantity, unit_price: unitPrice, amount: quantity * unitPrice }).where("id", "=", line.id).execute();
+      await trx
+        .updateTable("order_lines")
+        .set({ quantity, unit_price: unitPrice, amount: quantity * unitPrice })
+        .where("id", "=", line.id)
+        .execute();
     }
-    if (Number(order.freight) !== amendment.freight) changes.push({ field: "freight", before: Number(order.freight), after: amendment.freight });
-    if (Number(order.discount) !== amendment.discount) changes.push({ field: "discount", before: Number(order.discount), after: amendment.discount });
+    if (Number(order.freight) !== amendment.freight)
+      changes.push({ field: "freight", before: Number(order.freight), after: amendment.freight });
+    if (Number(order.discount) !== amendment.discount)
+      changes.push({ field: "discount", before: Number(order.discount), after: amendment.discount });
     if (!changes.length) return { ok: false, code: "no_change" };
     const payable = goods + amendment.freight - amendment.discount;
     if (goods === 0 || payable < 0) return { ok: false, code: "invalid_amounts" };
     const at = now.toISOString();
     await trx
       .updateTable("orders")
-      .set({ goods_amount: goods, freight: amendment.freight, discount: amendment.discount, payable, version: order.version + 1, updated_at: at })
+      .set({
+        goods_amount: goods,
+        freight: amendment.freight,
+        discount: amendment.discount,
+        payable,
+        version: order.version + 1,
+        updated_at: at,
+      })
       .where("id", "=", order.id)
       .where("version", "=", order.version)
       .execute();
     await trx
       .insertInto("change_slips")
-      .values({ order_id: order.id, at, actor_account_id: actor.accountId, actor_name: actor.name, reason: amendment.reason.trim(), changes_json: JSON.stringify(changes) })
+      .values({
+        order_id: order.id,
+        at,
+        actor_account_id: actor.accountId,
+        actor_name: actor.name,
+        reason: amendment.reason.trim(),
+        changes_json: JSON.stringify(changes),
+      })
       .execute();
     await trx
       .insertInto("order_events")
@@ -180,8 +224,23 @@ export async function amendOrder(
         note: amendment.reason.trim(),
       })
       .execute();
-    await emitEvent(trx, { type: "order.amended", aggregateType: "order", aggregateId: number, payload: { number, changes } }, now);
-    await recordAudit(trx, actor, { action: "order.amend", objectType: "order", objectId: number, before: { version: order.version }, after: { version: order.version + 1, changes } }, now);
+    await emitEvent(
+      trx,
+      { type: "order.amended", aggregateType: "order", aggregateId: number, payload: { number, changes } },
+      now,
+    );
+    await recordAudit(
+      trx,
+      actor,
+      {
+        action: "order.amend",
+        objectType: "order",
+        objectId: number,
+        before: { version: order.version },
+        after: { version: order.version + 1, changes },
+      },
+      now,
+    );
     return { ok: true, version: order.version + 1 };
   });
 }
@@ -200,7 +259,18 @@ export async function shipmentsOf(db: Kysely<DB>, orderId: number) {
   const rows = await db
     .selectFrom("shipments as s")
     .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
-    .select(["s.id", "s.number", "s.status", "s.carrier", "s.tracking_no", "s.self_pickup", "s.outbound_at", "s.shipped_at", "w.name as warehouseName", "w.address as warehouseAddress"])
+    .select([
+      "s.id",
+      "s.number",
+      "s.status",
+      "s.carrier",
+      "s.tracking_no",
+      "s.self_pickup",
+      "s.outbound_at",
+      "s.shipped_at",
+      "w.name as warehouseName",
+      "w.address as warehouseAddress",
+    ])
     .where("s.order_id", "=", orderId)
     .orderBy("s.id")
     .execute();
@@ -237,13 +307,25 @@ export async function sweepAutoReceipt(db: Kysely<DB>, days: number, now: Date, 
   const system: OrderActor = { accountId: null, name: "system", kind: "system" };
   let done = 0;
   for (const row of rows) {
-    const result = await performOrderAction(db, system, row.number, { type: "confirm_receipt", version: row.version, note: `${days}` }, now);
+    const result = await performOrderAction(
+      db,
+      system,
+      row.number,
+      { type: "confirm_receipt", version: row.version, note: `${days}` },
+      now,
+    );
     if (result.ok) done++;
   }
   return done;
 }
 
-export type EditSentBackResult = { ok: true; version: number } | { ok: false; code: "not_found" | "wrong_status" | "stale_version" | "invalid_amounts" | "no_change"; problems?: unknown[] };
+export type EditSentBackResult =
+  | { ok: true; version: number }
+  | {
+      ok: false;
+      code: "not_found" | "wrong_status" | "stale_version" | "invalid_amounts" | "no_change";
+      problems?: unknown[];
+    };
 
 /**
  * The dealer edits a sent-back order before resubmitting: quantities only (0 removes a line),
@@ -257,11 +339,16 @@ export async function editSentBackOrder(
   edit: { version: number; quantities: Array<{ skuId: number; quantity: number }> },
   now: Date,
 ): Promise<EditSentBackResult> {
-  if (edit.quantities.some((q) => !Number.isSafeInteger(q.quantity) || q.quantity < 0)) return { ok: false, code: "invalid_amounts" };
+  if (edit.quantities.some((q) => !Number.isSafeInteger(q.quantity) || q.quantity < 0))
+    return { ok: false, code: "invalid_amounts" };
   return db.transaction().execute(async (trx) => {
     const order = await forUpdate(
       trx,
-      trx.selectFrom("orders").select(["id", "status", "version", "freight", "discount"]).where("number", "=", number).where("customer_id", "=", actor.customerId),
+      trx
+        .selectFrom("orders")
+        .select(["id", "status", "version", "freight", "discount"])
+        .where("number", "=", number)
+        .where("customer_id", "=", actor.customerId),
     ).executeTakeFirst();
     if (!order) return { ok: false, code: "not_found" };
     if (order.status !== "sent_back") return { ok: false, code: "wrong_status" };
@@ -277,9 +364,11 @@ export async function editSentBackOrder(
     for (const line of current) {
       const quantity = edit.quantities.find((q) => q.skuId === line.sku_id)?.quantity ?? line.quantity;
       if (quantity > 0) {
-        if (checkQuantity(quantity, { minQty: line.min_qty, maxQty: line.max_qty, multiple: line.multiple })) return { ok: false, code: "invalid_amounts" };
+        if (checkQuantity(quantity, { minQty: line.min_qty, maxQty: line.max_qty, multiple: line.multiple }))
+          return { ok: false, code: "invalid_amounts" };
       }
-      if (quantity !== line.quantity) changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
+      if (quantity !== line.quantity)
+        changes.push({ field: "quantity", sku: line.sku_code, before: line.quantity, after: quantity });
       if (quantity === 0) {
         await trx.deleteFrom("order_lines").where("id", "=", line.id).execute();
         continue;
@@ -300,9 +389,21 @@ export async function editSentBackOrder(
       .execute();
     await trx
       .insertInto("change_slips")
-      .values({ order_id: order.id, at, actor_account_id: actor.accountId, actor_name: actor.name, reason: "客户修改", changes_json: JSON.stringify(changes) })
+      .values({
+        order_id: order.id,
+        at,
+        actor_account_id: actor.accountId,
+        actor_name: actor.name,
+        reason: "客户修改",
+        changes_json: JSON.stringify(changes),
+      })
       .execute();
-    await recordAudit(trx, actor, { action: "order.customer_edit", objectType: "order", objectId: number, after: { changes } }, now);
+    await recordAudit(
+      trx,
+      actor,
+      { action: "order.customer_edit", objectType: "order", objectId: number, after: { changes } },
+      now,
+    );
     return { ok: true, version: order.version + 1 };
   });
 }

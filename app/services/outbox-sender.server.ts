@@ -20,7 +20,12 @@ const LEASE_MS = 60_000;
  * it: an event is claimed by a conditional update (a lease), so each is handled by one sender
  * at a time, and one that failed is retried later with backoff.
  */
-export async function sendOutbox(db: Kysely<DB>, handlers: readonly OutboxHandler[], now: Date, batch = 50): Promise<number> {
+export async function sendOutbox(
+  db: Kysely<DB>,
+  handlers: readonly OutboxHandler[],
+  now: Date,
+  batch = 50,
+): Promise<number> {
   const at = now.toISOString();
   const candidates = await db
     .selectFrom("outbox")
@@ -50,13 +55,20 @@ export async function sendOutbox(db: Kysely<DB>, handlers: readonly OutboxHandle
     };
     try {
       for (const handler of handlers) await handler(event);
-      await db.updateTable("outbox").set({ delivered_at: new Date().toISOString(), last_error: null }).where("id", "=", row.id).execute();
+      await db
+        .updateTable("outbox")
+        .set({ delivered_at: new Date().toISOString(), last_error: null })
+        .where("id", "=", row.id)
+        .execute();
       delivered++;
     } catch (error) {
       const backoffMs = Math.min(2 ** row.attempts * 5_000, 3600_000);
       await db
         .updateTable("outbox")
-        .set({ last_error: String((error as Error)?.message ?? error).slice(0, 500), available_at: new Date(now.getTime() + backoffMs).toISOString() })
+        .set({
+          last_error: String((error as Error)?.message ?? error).slice(0, 500),
+          available_at: new Date(now.getTime() + backoffMs).toISOString(),
+        })
         .where("id", "=", row.id)
         .execute();
     }

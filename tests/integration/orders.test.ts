@@ -170,7 +170,13 @@ describe(`order submission (${testDbKind()})`, () => {
     if (!placed.ok) throw new Error("not placed");
     const order = await getOrder(t.db, placed.order.number, { customerId: a.id });
     const cancel = () =>
-      performOrderAction(t.db, { ...actorA(), kind: "customer", customerId: a.id }, placed.order.number, { type: "cancel", version: order!.version }, NOW);
+      performOrderAction(
+        t.db,
+        { ...actorA(), kind: "customer", customerId: a.id },
+        placed.order.number,
+        { type: "cancel", version: order!.version },
+        NOW,
+      );
     const [first, second] = await Promise.all([cancel(), cancel()]);
     expect([first.ok, second.ok].sort()).toEqual([false, true]);
     const after = await getOrder(t.db, placed.order.number, { customerId: a.id });
@@ -193,7 +199,13 @@ describe(`customer isolation (${testDbKind()})`, () => {
     expect(await getOrder(t.db, placed.order.number, { customerId: b.id })).toBeNull();
     const actorB: ActorWithKind = { accountId: b.accountId, name: b.username, kind: "customer" };
     expect(
-      await performOrderAction(t.db, { ...actorB, kind: "customer", customerId: b.id }, placed.order.number, { type: "cancel", version: 1 }, NOW),
+      await performOrderAction(
+        t.db,
+        { ...actorB, kind: "customer", customerId: b.id },
+        placed.order.number,
+        { type: "cancel", version: 1 },
+        NOW,
+      ),
     ).toEqual({ ok: false, code: "not_found" });
     const bOrders = await listCustomerOrders(t.db, b.id, { limit: 100 });
     expect(bOrders.items.map((o) => o.number)).not.toContain(placed.order.number);

@@ -270,7 +270,8 @@ export const shopEn: Shape<typeof shopZh> = {
     contractNo: "Contract number",
     receiptPrompt: "The goods are on their way. Confirm receipt once they arrive.",
     confirmReceipt: "Confirm receipt",
-    sentBackPrompt: "The order was sent back; the reason is in the timeline. Change quantities and resubmit, or cancel it.",
+    sentBackPrompt:
+      "The order was sent back; the reason is in the timeline. Change quantities and resubmit, or cancel it.",
     saveEdit: "Save changes",
     resubmit: "Resubmit",
   },

@@ -51,7 +51,10 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
                     {t(`steps.${group.pipeline}.${q.key}`)}
                   </p>
                   {group.pipeline === "orders" ? (
-                    <Link to={`/admin/orders?status=${q.status}`} className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700">
+                    <Link
+                      to={`/admin/orders?status=${q.status}`}
+                      className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700"
+                    >
                       {q.count}
                     </Link>
                   ) : (

@@ -21,7 +21,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   if (!order) throw data(null, { status: 404 });
   const shipments = await shipmentsOf(db, order.id);
   if (!shipments.length) throw data(null, { status: 404 });
-  return { title: `${getI18n(context).t("orders.deliveryNote.title")} ${order.number}`, order, shipment: shipments[shipments.length - 1]! };
+  return {
+    title: `${getI18n(context).t("orders.deliveryNote.title")} ${order.number}`,
+    order,
+    shipment: shipments[shipments.length - 1]!,
+  };
 }
 
 /** 发货单: one A4 page with the shipper, consignee, lines and a signature line; prints without the console around it. */
@@ -58,7 +62,13 @@ export default function DeliveryNote({ loaderData }: Route.ComponentProps) {
             <h2 className="font-semibold">{t("orders.deliveryNote.shipper")}</h2>
             <p>{shipment.warehouseName}</p>
             <p>{shipment.warehouseAddress}</p>
-            {shipment.shippedAt ? <p>{shipment.selfPickup ? t("orders.console.detail.selfPickup") : `${shipment.carrier} ${shipment.trackingNo}`}</p> : null}
+            {shipment.shippedAt ? (
+              <p>
+                {shipment.selfPickup
+                  ? t("orders.console.detail.selfPickup")
+                  : `${shipment.carrier} ${shipment.trackingNo}`}
+              </p>
+            ) : null}
           </div>
           <div>
             <h2 className="font-semibold">{t("orders.deliveryNote.consignee")}</h2>

@@ -85,7 +85,11 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                           data-testid={`nav-queue-${q.key}`}
                         >
                           {t(`steps.orders.${q.key}`)}
-                          <span className={`rounded-full px-1.5 tabular-nums ${q.count ? "bg-brand-600 text-white" : "text-slate-400"}`}>{q.count}</span>
+                          <span
+                            className={`rounded-full px-1.5 tabular-nums ${q.count ? "bg-brand-600 text-white" : "text-slate-400"}`}
+                          >
+                            {q.count}
+                          </span>
                         </NavLink>
                       </li>
                     ))}

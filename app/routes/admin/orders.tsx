@@ -26,8 +26,16 @@ const querySchema = z.object({
   status: z.enum(STATUSES).optional().catch(undefined),
   customer: z.string().trim().max(100).optional().catch(undefined),
   region: z.coerce.number().int().positive().optional().catch(undefined),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional().catch(undefined),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .catch(undefined),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional()
+    .catch(undefined),
   min: z.string().max(20).optional().catch(undefined),
   max: z.string().max(20).optional().catch(undefined),
   sort: z.enum(ORDER_SORTS).default("-created").catch("-created"),
@@ -59,7 +67,9 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     db
       .selectFrom("regions")
       .select(["id", "name"])
-      .$if(viewer.grant.regionIds !== null, (qb) => qb.where("id", "in", viewer.grant.regionIds?.length ? (viewer.grant.regionIds as number[]) : [-1]))
+      .$if(viewer.grant.regionIds !== null, (qb) =>
+        qb.where("id", "in", viewer.grant.regionIds?.length ? (viewer.grant.regionIds as number[]) : [-1]),
+      )
       .orderBy("id")
       .execute(),
   ]);
@@ -93,7 +103,13 @@ export async function action({ request, context }: Route.ActionArgs) {
   // One transaction per order: a refused one (short stock, already handled) does not hold back the rest.
   for (const item of parsed.data.orders) {
     const [number, version] = item.split(":");
-    const result = await performOrderAction(db, actor, number!, { type: "approve", version: Number(version), payment: { method: "auto" } }, new Date());
+    const result = await performOrderAction(
+      db,
+      actor,
+      number!,
+      { type: "approve", version: Number(version), payment: { method: "auto" } },
+      new Date(),
+    );
     if (result.ok) ok++;
     else failed++;
   }
@@ -118,11 +134,18 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
           </div>
         ) : null}
       </PageHeader>
-      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm md:grid-cols-4 xl:grid-cols-8">
+      <Form
+        method="get"
+        className="mb-4 grid grid-cols-2 gap-2 rounded-lg border border-slate-200 bg-white p-3 text-sm md:grid-cols-4 xl:grid-cols-8"
+      >
         <input type="hidden" name="sort" value={query.sort} />
         <label className="col-span-1">
           <span className="block text-xs text-slate-500">{t("orders.console.filters.status")}</span>
-          <select name="status" defaultValue={query.status ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-1">
+          <select
+            name="status"
+            defaultValue={query.status ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-1"
+          >
             <option value="">{t("orders.console.allStatuses")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -133,11 +156,19 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.customer")}</span>
-          <input name="customer" defaultValue={query.customer ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-2" />
+          <input
+            name="customer"
+            defaultValue={query.customer ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-2"
+          />
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.region")}</span>
-          <select name="region" defaultValue={query.region ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-1">
+          <select
+            name="region"
+            defaultValue={query.region ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-1"
+          >
             <option value="">{t("orders.console.allRegions")}</option>
             {regions.map((r) => (
               <option key={r.id} value={r.id}>
@@ -148,19 +179,39 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.from")}</span>
-          <input type="date" name="from" defaultValue={query.from ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-1" />
+          <input
+            type="date"
+            name="from"
+            defaultValue={query.from ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-1"
+          />
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.to")}</span>
-          <input type="date" name="to" defaultValue={query.to ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-1" />
+          <input
+            type="date"
+            name="to"
+            defaultValue={query.to ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-1"
+          />
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.minAmount")}</span>
-          <input name="min" inputMode="decimal" defaultValue={query.min ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-2" />
+          <input
+            name="min"
+            inputMode="decimal"
+            defaultValue={query.min ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-2"
+          />
         </label>
         <label>
           <span className="block text-xs text-slate-500">{t("orders.console.filters.maxAmount")}</span>
-          <input name="max" inputMode="decimal" defaultValue={query.max ?? ""} className="min-h-9 w-full rounded border border-slate-300 px-2" />
+          <input
+            name="max"
+            inputMode="decimal"
+            defaultValue={query.max ?? ""}
+            className="min-h-9 w-full rounded border border-slate-300 px-2"
+          />
         </label>
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary", "min-h-9")}>
@@ -174,7 +225,9 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
       {actionData ? (
         <div className="mb-3">
           <Notice tone={actionData.none ? "error" : actionData.failed ? "warning" : "success"}>
-            {actionData.none ? t("orders.console.bulkNone") : t("orders.console.bulkDone", { ok: actionData.ok, failed: actionData.failed })}
+            {actionData.none
+              ? t("orders.console.bulkNone")
+              : t("orders.console.bulkDone", { ok: actionData.ok, failed: actionData.failed })}
           </Notice>
         </div>
       ) : null}
@@ -200,7 +253,13 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
               <tr key={o.id} className="hover:bg-slate-50" data-testid="order-row">
                 {bulk ? (
                   <td className={tdClass}>
-                    <input type="checkbox" name="orders" value={`${o.number}:${o.version}`} aria-label={o.number} className="size-4" />
+                    <input
+                      type="checkbox"
+                      name="orders"
+                      value={`${o.number}:${o.version}`}
+                      aria-label={o.number}
+                      className="size-4"
+                    />
                   </td>
                 ) : null}
                 <td className={`${tdClass} font-mono`}>

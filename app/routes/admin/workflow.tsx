@@ -25,7 +25,10 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   return { title: `${t("orders.workflow.title")} · ${t("app.name")}`, settings: await getSettings(getDatabase().db) };
 }
 
-const on = z.literal("1").optional().transform((v) => v === "1");
+const on = z
+  .literal("1")
+  .optional()
+  .transform((v) => v === "1");
 const schema = z.object({
   order_review: on,
   finance_review: on,
@@ -36,7 +39,11 @@ const schema = z.object({
   return_shipment: on,
   inbound_review: on,
   refund_review: on,
-  autoReceiptDays: z.coerce.number().int("validation.integer").min(0, "validation.integer").max(365, "validation.invalid"),
+  autoReceiptDays: z.coerce
+    .number()
+    .int("validation.integer")
+    .min(0, "validation.integer")
+    .max(365, "validation.invalid"),
   allowOverselling: on,
   stockDisplay: z.enum(["quantity", "flag", "hidden"]),
 });
@@ -51,8 +58,19 @@ export async function action({ request, context }: Route.ActionArgs) {
   }
   const v = parsed.data;
   const changes: Partial<BusinessSettings> = {
-    orderSteps: { order_review: v.order_review, finance_review: v.finance_review, outbound_review: v.outbound_review, shipment: v.shipment, receipt: v.receipt },
-    returnSteps: { return_review: v.return_review, return_shipment: v.return_shipment, inbound_review: v.inbound_review, refund_review: v.refund_review },
+    orderSteps: {
+      order_review: v.order_review,
+      finance_review: v.finance_review,
+      outbound_review: v.outbound_review,
+      shipment: v.shipment,
+      receipt: v.receipt,
+    },
+    returnSteps: {
+      return_review: v.return_review,
+      return_shipment: v.return_shipment,
+      inbound_review: v.inbound_review,
+      refund_review: v.refund_review,
+    },
     autoReceiptDays: v.autoReceiptDays,
     allowOverselling: v.allowOverselling,
     stockDisplay: v.stockDisplay,
@@ -61,7 +79,15 @@ export async function action({ request, context }: Route.ActionArgs) {
   return { saved: true, fieldErrors: {} as Record<string, string> };
 }
 
-function Flow({ steps, enabled, pipeline }: { steps: ReadonlyArray<{ key: string; status: string }>; enabled: Record<string, boolean>; pipeline: "orders" | "returns" }) {
+function Flow({
+  steps,
+  enabled,
+  pipeline,
+}: {
+  steps: ReadonlyArray<{ key: string; status: string }>;
+  enabled: Record<string, boolean>;
+  pipeline: "orders" | "returns";
+}) {
   const { t } = useTranslation();
   return (
     <ol className="flex flex-wrap items-center gap-2 text-sm" aria-label={t("orders.workflow.preview")}>
@@ -84,7 +110,9 @@ function Flow({ steps, enabled, pipeline }: { steps: ReadonlyArray<{ key: string
         <span aria-hidden className="text-slate-400">
           →
         </span>
-        <span className="rounded-full bg-emerald-50 px-3 py-1 text-emerald-800 ring-1 ring-inset ring-emerald-600/20">{t("orders.workflow.completed")}</span>
+        <span className="rounded-full bg-emerald-50 px-3 py-1 text-emerald-800 ring-1 ring-inset ring-emerald-600/20">
+          {t("orders.workflow.completed")}
+        </span>
       </li>
     </ol>
   );
@@ -99,12 +127,21 @@ export default function Workflow({ loaderData, actionData }: Route.ComponentProp
   const toggle = (key: string, value: boolean) => setEnabled((e) => ({ ...e, [key]: value }));
   const section = (pipeline: "orders" | "returns", steps: typeof ORDER_STEPS | typeof RETURN_STEPS) => (
     <fieldset className="rounded-lg border border-slate-200 bg-white p-4">
-      <legend className="px-1 font-semibold">{t(pipeline === "orders" ? "orders.workflow.orders" : "orders.workflow.returns")}</legend>
+      <legend className="px-1 font-semibold">
+        {t(pipeline === "orders" ? "orders.workflow.orders" : "orders.workflow.returns")}
+      </legend>
       <ul className="grid gap-2 sm:grid-cols-2 lg:grid-cols-5">
         {steps.map((s) => (
           <li key={s.key}>
             <label className="flex min-h-11 items-center gap-2 rounded-md border border-slate-200 px-3">
-              <input type="checkbox" name={s.key} value="1" defaultChecked={enabled[s.key]} onChange={(e) => toggle(s.key, e.target.checked)} className="size-4" />
+              <input
+                type="checkbox"
+                name={s.key}
+                value="1"
+                defaultChecked={enabled[s.key]}
+                onChange={(e) => toggle(s.key, e.target.checked)}
+                className="size-4"
+              />
               <span className="text-sm">{t(`steps.${pipeline}.${s.key}`)}</span>
             </label>
           </li>
@@ -130,16 +167,34 @@ export default function Workflow({ loaderData, actionData }: Route.ComponentProp
         <div className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 md:grid-cols-3">
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">{t("orders.workflow.autoReceiptDays")}</span>
-            <input name="autoReceiptDays" inputMode="numeric" defaultValue={settings.autoReceiptDays} aria-invalid={actionData?.fieldErrors.autoReceiptDays ? true : undefined} className="min-h-10 w-32 rounded-md border border-slate-300 px-3" />
-            {actionData?.fieldErrors.autoReceiptDays ? <span className="mt-1 block text-red-600">{t(actionData.fieldErrors.autoReceiptDays)}</span> : null}
+            <input
+              name="autoReceiptDays"
+              inputMode="numeric"
+              defaultValue={settings.autoReceiptDays}
+              aria-invalid={actionData?.fieldErrors.autoReceiptDays ? true : undefined}
+              className="min-h-10 w-32 rounded-md border border-slate-300 px-3"
+            />
+            {actionData?.fieldErrors.autoReceiptDays ? (
+              <span className="mt-1 block text-red-600">{t(actionData.fieldErrors.autoReceiptDays)}</span>
+            ) : null}
           </label>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="allowOverselling" value="1" defaultChecked={settings.allowOverselling} className="size-4" />
+            <input
+              type="checkbox"
+              name="allowOverselling"
+              value="1"
+              defaultChecked={settings.allowOverselling}
+              className="size-4"
+            />
             {t("orders.workflow.allowOverselling")}
           </label>
           <label className="block text-sm">
             <span className="mb-1 block font-medium text-slate-700">{t("orders.workflow.stockDisplay")}</span>
-            <select name="stockDisplay" defaultValue={settings.stockDisplay} className="min-h-10 rounded-md border border-slate-300 px-2">
+            <select
+              name="stockDisplay"
+              defaultValue={settings.stockDisplay}
+              className="min-h-10 rounded-md border border-slate-300 px-2"
+            >
               {(["quantity", "flag", "hidden"] as const).map((o) => (
                 <option key={o} value={o}>
                   {t(`orders.workflow.stockDisplayOptions.${o}`)}
