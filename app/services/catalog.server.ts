@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { type PriceSource, resolvePrice } from "../domain/pricing";
+import { containsText } from "./text-search.server";
 
 export interface CategoryNode {
   id: number;
@@ -149,8 +150,6 @@ interface BrowseQuery {
   favouritesOnly?: boolean;
 }
 
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** The storefront catalog for one customer: listed products with listed SKUs, at its prices. */
 export async function browseCatalog(
   db: Kysely<DB>,
@@ -171,7 +170,7 @@ export async function browseCatalog(
     qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);
   }
   const q = query.q?.trim();
-  if (q) qb = qb.where("p.search_text", "like", likePattern(q));
+  if (q) qb = qb.where(containsText(["p.search_text"], q));
   if (query.favouritesOnly) {
     qb = qb.where((eb) =>
       eb.exists(

@@ -14,6 +14,7 @@ import { recordAudit } from "./audit.server";
 import { afterKey, decodeCursor, encodeCursor } from "./keyset.server";
 import { inRegionScope } from "./scope.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
+import { containsText } from "./text-search.server";
 
 /** Field name → i18n key of the message shown next to that field. */
 export type FieldErrors = Record<string, string>;
@@ -68,18 +69,8 @@ export async function listCustomers(
       "c.active",
     ]);
   qb = inRegionScope(qb, "c.region_id", grant);
-  const q = query.q?.trim().toLowerCase();
-  if (q) {
-    // lower() on both sides: LIKE is case-insensitive on SQLite only.
-    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    qb = qb.where((eb) =>
-      eb.or([
-        eb(eb.fn("lower", ["c.code"]), "like", pattern),
-        eb(eb.fn("lower", ["c.name"]), "like", pattern),
-        eb(eb.fn("lower", ["a.username"]), "like", pattern),
-      ]),
-    );
-  }
+  const q = query.q?.trim();
+  if (q) qb = qb.where(containsText(["c.code", "c.name", "a.username"], q));
   if (query.regionId !== undefined) qb = qb.where("c.region_id", "=", query.regionId);
   if (query.levelId !== undefined) qb = qb.where("c.level_id", "=", query.levelId);
   if (query.status) qb = qb.where("c.active", "=", query.status === "active" ? 1 : 0);

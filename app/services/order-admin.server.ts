@@ -10,6 +10,7 @@ import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset
 import { type OrderActor, performOrderAction } from "./order-pipeline.server";
 import { emitEvent } from "./outbox.server";
 import { inRegionScope } from "./scope.server";
+import { containsText } from "./text-search.server";
 
 export const ORDER_SORTS = ["-created", "created", "-payable", "payable", "number", "-number"] as const;
 export type OrderSort = (typeof ORDER_SORTS)[number];
@@ -73,13 +74,8 @@ export async function listOrdersForStaff(
   qb = inRegionScope(qb, "o.region_id", grant);
   if (query.status) qb = qb.where("o.status", "=", query.status);
   if (query.regionId) qb = qb.where("o.region_id", "=", query.regionId);
-  const q = query.customer?.trim().toLowerCase();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    qb = qb.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]),
-    );
-  }
+  const q = query.customer?.trim();
+  if (q) qb = qb.where(containsText(["c.code", "c.name"], q));
   const tz = getEnv().APP_TIMEZONE;
   if (query.from && isCalendarDay(query.from))
     qb = qb.where("o.created_at", ">=", dayStartUtc(query.from, tz).toISOString());

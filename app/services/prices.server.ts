@@ -6,6 +6,7 @@ import { type ResolvedPrice, resolvePrice } from "../domain/pricing";
 import { recordAudit } from "./audit.server";
 import { inRegionScope } from "./scope.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
+import { containsText } from "./text-search.server";
 
 /**
  * Prices (价格管理, `price.manage`): customer levels (客户级别) and their discount, explicit
@@ -17,12 +18,6 @@ const MONEY_MAX = 1_000_000_000_000; // ¥10,000,000,000.00 — far above any pr
 
 const isFen = (v: number) => Number.isSafeInteger(v) && v >= 0 && v <= MONEY_MAX;
 const isDiscountBp = (v: number) => Number.isSafeInteger(v) && v >= 1 && v <= 10_000;
-const escapeLike = (q: string) =>
-  `%${q
-    .trim()
-    .toLowerCase()
-    .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 // ————————————————————————————————————— customer levels —————————————————————————————————————
 
 export interface LevelRow {
@@ -215,16 +210,7 @@ export async function searchSkus(
   assertPermission({ grant }, "price.manage");
   let qb = skuQuery(db);
   const q = query.q?.trim();
-  if (q) {
-    const pattern = escapeLike(q);
-    qb = qb.where((eb) =>
-      eb.or([
-        eb(eb.fn("lower", ["s.code"]), "like", pattern),
-        eb(eb.fn("lower", ["s.barcode"]), "like", pattern),
-        eb("p.search_text", "like", pattern),
-      ]),
-    );
-  }
+  if (q) qb = qb.where(containsText(["s.code", "s.barcode", "p.search_text"], q));
   if (query.after) qb = qb.where("s.code", ">", query.after);
   const rows = await qb
     .orderBy("s.code")
@@ -389,12 +375,7 @@ export async function searchCustomers(
   assertPermission({ grant }, "price.manage");
   let qb = customerQuery(db, grant);
   const q = query.q?.trim();
-  if (q) {
-    const pattern = escapeLike(q);
-    qb = qb.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]),
-    );
-  }
+  if (q) qb = qb.where(containsText(["c.code", "c.name"], q));
   if (query.after) qb = qb.where("c.code", ">", query.after);
   const rows = await qb
     .orderBy("c.code")

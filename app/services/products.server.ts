@@ -9,6 +9,7 @@ import { DEFAULT_PRODUCT_SORT, type ProductSort } from "../forms/product-list";
 import { recordAudit } from "./audit.server";
 import { categoryTree, descendantIds } from "./catalog.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
+import { containsText } from "./text-search.server";
 
 // ————————————————————————————————————————— saving —————————————————————————————————————————
 
@@ -498,8 +499,6 @@ export interface ProductListItem {
   imageId: number | null;
 }
 
-const escapeLike = (q: string) => q.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 function encodeCursor(sort: ProductSort, value: string, id: number): string {
   return Buffer.from(JSON.stringify([sort, value, id])).toString("base64url");
 }
@@ -573,7 +572,7 @@ export async function listProducts(
   ]);
 
   const q = query.q?.trim().toLowerCase();
-  if (q) qb = qb.where(sql<boolean>`p.search_text like ${`%${escapeLike(q)}%`} escape '\\'`);
+  if (q) qb = qb.where(containsText(["p.search_text"], q));
   if (query.categoryId) {
     const ids = descendantIds(await categoryTree(db), query.categoryId);
     qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);

@@ -5,6 +5,7 @@ import type { StockMovementKind } from "../domain/stock-movements";
 import { type Actor, recordAudit } from "./audit.server";
 import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
+import { containsText } from "./text-search.server";
 
 export interface StockMovementInput {
   skuId: number;
@@ -278,13 +279,8 @@ export async function listStock(
   let qb = stockLevelsQuery(db);
   if (query.warehouseId !== undefined) qb = qb.where("w.id", "=", query.warehouseId);
   else qb = qb.where("w.active", "=", 1);
-  const q = query.q?.trim().toLowerCase();
-  if (q) {
-    const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-    qb = qb.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["s.code"]), "like", pattern), eb(eb.fn("lower", ["p.name"]), "like", pattern)]),
-    );
-  }
+  const q = query.q?.trim();
+  if (q) qb = qb.where(containsText(["s.code", "p.name"], q));
   const sort = query.sort ?? "code";
   const descending = sort.startsWith("-");
   const field = sort.replace(/^-/, "") as "code" | "name" | "onHand" | "available";

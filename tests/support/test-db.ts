@@ -42,7 +42,17 @@ export async function createTestDatabase(kind: DbKind = testDbKind()): Promise<T
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const database = openDatabase({ dialect: "postgres", url: testPostgresUrl(), schema });
-  await migrateToLatest(database.db);
+  try {
+    // The migration tables live in the run's own schema, so other runs' leftovers can't interfere.
+    await migrateToLatest(database.db, schema);
+  } catch (error) {
+    await database.close();
+    const client = new pg.Client({ connectionString: testPostgresUrl() });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+    throw error;
+  }
   return {
     ...database,
     name: schema,
