@@ -35,6 +35,7 @@ export default [
     route("orders", "routes/admin/orders.tsx"),
     route("orders/:number", "routes/admin/order.tsx"),
     route("orders/:number/delivery-note", "routes/admin/delivery-note.tsx"),
+    route("orders-export/:file", "routes/admin/orders-export.ts"),
     route("settings/workflow", "routes/admin/workflow.tsx"),
     // @routes:pipeline-admin
   ]),

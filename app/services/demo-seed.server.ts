@@ -13,6 +13,7 @@ import { createCustomer, createStaffAccount } from "./accounts.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { seedDemoCatalog } from "./demo-catalog-seed.server";
 import { seedDemoFunds } from "./demo-funds-seed.server";
+import { seedDemoOrders } from "./demo-orders-seed.server";
 
 const SEED_ACTOR: Actor = { accountId: null, name: "seed" };
 
@@ -131,5 +132,6 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<{ created: st
   }
   created.push(...(await seedDemoCatalog(db, now)));
   created.push(...(await seedDemoFunds(db, now)));
+  created.push(...(await seedDemoOrders(db, now)));
   return { created };
 }

@@ -250,8 +250,9 @@ export async function orderPayments(db: Kysely<DB>, orderId: number): Promise<Pa
   const total = (account: FundAccount, kind: LedgerKind) =>
     Number(rows.find((r) => r.account === account && r.kind === kind)?.total ?? 0);
   const charged = {
-    prepaid: -total("prepaid", "order_payment"),
-    rebate: -total("rebate", "order_payment"),
+    // 0 - x, not -x: an account the order did not touch is 0, not -0.
+    prepaid: 0 - total("prepaid", "order_payment"),
+    rebate: 0 - total("rebate", "order_payment"),
     credit: total("receivable", "credit_charge"),
   };
   const refunded = total("prepaid", "refund") + total("rebate", "refund") - total("receivable", "refund");

@@ -403,3 +403,55 @@ export async function editSentBackOrder(
     return { ok: true, version: order.version + 1 };
   });
 }
+
+/**
+ * Every order matching the filters, as spreadsheet rows (header first), fetched a page at a
+ * time by keyset, so exporting a month of orders streams in constant memory.
+ */
+export async function* orderExportRows(
+  db: Kysely<DB>,
+  grant: StaffGrant,
+  query: Omit<StaffOrderQuery, "cursor" | "limit">,
+  labels: { header: string[]; status: (status: string) => string },
+): AsyncGenerator<Array<string | number>> {
+  yield labels.header;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await listOrdersForStaff(db, grant, { ...query, cursor, limit: 500 });
+    const totals = page.items.length
+      ? await db
+          .selectFrom("orders")
+          .select(["id", "goods_amount", "freight", "discount", "remark", "contract_no"])
+          .where(
+            "id",
+            "in",
+            page.items.map((o) => o.id),
+          )
+          .execute()
+      : [];
+    const byId = new Map(totals.map((r) => [r.id, r]));
+    for (const o of page.items) {
+      const t = byId.get(o.id)!;
+      yield [
+        o.number,
+        o.customerCode,
+        o.customerName,
+        o.regionName,
+        labels.status(o.status),
+        yuan(Number(t.goods_amount)),
+        yuan(Number(t.freight)),
+        yuan(Number(t.discount)),
+        yuan(o.payable),
+        o.createdAt,
+        t.contract_no,
+        t.remark,
+      ];
+    }
+    if (!page.nextCursor) return;
+    cursor = page.nextCursor;
+  }
+}
+
+/** Fen as exact yuan text ("1234.50"): no float between the ledger and the spreadsheet. */
+const yuan = (fen: number) =>
+  `${fen < 0 ? "-" : ""}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, "0")}`;

@@ -14,9 +14,11 @@ import type { StaffGrant } from "../domain/permissions";
 import { isEnabled } from "../domain/pipeline-engine";
 import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
+import { availableToSpend, chargeOrder, refundOrder } from "./funds.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
 import { getSettings } from "./settings.server";
+import { PermissionDeniedError } from "./staff-actor.server";
 import { recordStockMovement } from "./stock.server";
 
 /** Who acts on an order: a staff member (with grant), the order's customer, or the system sweep. */
@@ -364,18 +366,59 @@ const EFFECTS: Record<OrderEffect, (ctx: EffectContext) => Promise<void>> = {
   },
 };
 
-/** Placeholder seam for the funds module: replaced when finance review settles from fund accounts. */
-async function chargeOrderPayment({ trx, order, input }: EffectContext): Promise<void> {
-  const method = input.type === "approve" ? (input.payment?.method ?? "auto") : "auto";
+/**
+ * Finance review (财务审核): settles the order from the customer's funds by the one split rule
+ * (app/domain/funds.ts). "offline" matches a confirmed offline payment, which finance has
+ * already credited to prepaid, so it pays from prepaid with the payment's reference.
+ */
+async function chargeOrderPayment({ trx, order, input, actor, now }: EffectContext): Promise<void> {
+  const choice = input.type === "approve" ? input.payment : undefined;
+  const method = choice?.method === "offline" ? "prepaid" : (choice?.method ?? "auto");
+  if (order.payable > 0) {
+    let result: Awaited<ReturnType<typeof chargeOrder>>;
+    try {
+      result = await chargeOrder(
+        trx,
+        {
+          customerId: order.customer_id,
+          orderId: order.id,
+          orderNumber: order.number,
+          amount: order.payable,
+          method,
+          overLimitReason: choice?.overrideReason ?? null,
+        },
+        { ...actor, grant: actor.kind === "staff" ? actor.grant : undefined },
+        now,
+      );
+    } catch (error) {
+      if (error instanceof PermissionDeniedError) throw new Refused({ code: "not_permitted" });
+      throw error;
+    }
+    if (!result.ok && result.error !== "already_charged") {
+      throw new Refused({ code: "insufficient_funds", available: result.available, payable: order.payable });
+    }
+  }
+  const label =
+    choice?.method === "offline" && choice.reference ? `offline:${choice.reference}` : (choice?.method ?? "auto");
   await trx
     .updateTable("orders")
-    .set({ paid_amount: order.payable, payment_method: method })
+    .set({ paid_amount: order.payable, payment_method: label })
     .where("id", "=", order.id)
     .execute();
   order.paid_amount = order.payable;
 }
 
-async function refundOrderPayment({ trx, order }: EffectContext): Promise<void> {
+/** Void or cancel after payment: everything the order paid goes back where it came from. */
+async function refundOrderPayment({ trx, order, input, actor, now }: EffectContext): Promise<void> {
+  const reason = "reason" in input ? input.reason : "";
+  const result = await refundOrder(
+    trx,
+    { customerId: order.customer_id, orderId: order.id, orderNumber: order.number, reason },
+    { ...actor, grant: actor.kind === "staff" ? actor.grant : undefined },
+    now,
+  );
+  if (!result.ok && result.error !== "nothing_to_refund")
+    throw new Error(`refund of ${order.number} refused: ${result.error}`);
   await trx.updateTable("orders").set({ paid_amount: 0 }).where("id", "=", order.id).execute();
   order.paid_amount = 0;
 }
@@ -395,7 +438,8 @@ async function autoPassable(trx: Trx, order: LoadedOrder, allowOverselling: bool
   }
   return {
     order_review: stockSuffices,
-    finance_review: true,
+    // Funds suffice: prepaid + usable rebate + unused credit covers the order.
+    finance_review: order.payable === 0 || (await availableToSpend(trx, order.customer_id)).available >= order.payable,
     // At outbound the goods are reserved already, unless order review was skipped without them.
     outbound_review: Boolean(warehouseId) && (order.reserved === 1 || stockSuffices),
     shipment: true,

@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BUILTIN_ROLES, type Permission, type StaffGrant } from "../../app/domain/permissions";
 import { DEFAULT_SETTINGS } from "../../app/domain/settings";
+import { availableToSpend, orderPayments, recordPayment } from "../../app/services/funds.server";
 import { type OrderActor, performOrderAction } from "../../app/services/order-pipeline.server";
 import { getOrder, submitOrder } from "../../app/services/orders.server";
 import { updateSettings } from "../../app/services/settings.server";
 import { makeCustomer, makeOrderableSku, makeRegion, NOW, TEST_ACTOR } from "../support/factories";
+import { expectFundsInvariants } from "../support/invariants";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
 
 let t: TestDatabase;
@@ -52,7 +54,23 @@ beforeAll(async () => {
   regionId = (await makeRegion(t.db)).id;
   otherRegionId = (await makeRegion(t.db)).id;
   customer = await makeCustomer(t.db, { regionId });
+  // Enough prepaid for every order in this file.
+  const paid = await recordPayment(
+    t.db,
+    { accountId: null, name: "finance", grant: { permissions: new Set(["funds.manage"]), regionIds: null } },
+    {
+      customerId: customer.id,
+      account: "prepaid",
+      amount: 100_000_000,
+      method: "bank",
+      reference: "TEST-TOPUP",
+      businessDate: "2026-11-27",
+    },
+    NOW,
+  );
+  if (!paid.ok) throw new Error("could not fund the test customer");
 });
+afterEach(() => expectFundsInvariants(t.db));
 afterAll(() => t.destroy());
 
 describe(`order pipeline (${testDbKind()})`, () => {
@@ -64,7 +82,14 @@ describe(`order pipeline (${testDbKind()})`, () => {
 
     expect(await approve()).toMatchObject({ ok: true, status: "pending_finance_review" });
     expect(await stockOf(sku.skuId)).toEqual({ onHand: 20, reserved: 3, movementSum: 20 });
-    expect(await approve()).toMatchObject({ ok: true, status: "pending_outbound_review" });
+    const before = (await availableToSpend(t.db, customer.id)).balances.prepaid;
+    expect(await approve({ payment: { method: "prepaid" } })).toMatchObject({
+      ok: true,
+      status: "pending_outbound_review",
+    });
+    const order0 = await getOrder(t.db, number, {});
+    expect(await orderPayments(t.db, order0!.id)).toEqual({ rebate: 0, prepaid: order0!.totals.payable, credit: 0 });
+    expect((await availableToSpend(t.db, customer.id)).balances.prepaid).toBe(before - order0!.totals.payable);
     expect(await approve()).toMatchObject({ ok: true, status: "pending_shipment" });
     expect(await stockOf(sku.skuId)).toEqual({ onHand: 17, reserved: 0, movementSum: 17 });
     expect(await approve()).toMatchObject({ ok: false, code: "shipment_required" });
@@ -313,6 +338,90 @@ describe(`order pipeline (${testDbKind()})`, () => {
     });
     const order = await getOrder(t.db, number, {});
     expect(order?.timeline.find((e) => e.action === "send_back")?.note).toBe("请确认规格");
+  });
+
+  it("refuses finance approval when funds are short, and lets only a credit-permitted person override", async () => {
+    const poor = await makeCustomer(t.db, { regionId });
+    const sku = await makeOrderableSku(t.db, { basePrice: 5000 });
+    const placed = await submitOrder(
+      t.db,
+      { accountId: poor.accountId, name: poor.username, kind: "customer" },
+      { customerId: poor.id, idempotencyKey: "poor-1", lines: [{ skuCode: sku.code, quantity: 2 }] },
+      NOW,
+    );
+    if (!placed.ok) throw new Error("not placed");
+    const number = placed.order.number;
+    await performOrderAction(t.db, admin, number, { type: "approve", version: await version(number) }, NOW);
+    const finance = staff(["order.finance_review"], null, "finance");
+    expect(
+      await performOrderAction(t.db, finance, number, { type: "approve", version: await version(number) }, NOW),
+    ).toEqual({
+      ok: false,
+      code: "insufficient_funds",
+      available: 0,
+      payable: 10_000,
+    });
+    // Overriding the credit limit needs customer.credit as well as a reason.
+    const override = {
+      type: "approve" as const,
+      payment: { method: "credit" as const, overrideReason: "老客户，月底结清" },
+    };
+    expect(
+      await performOrderAction(t.db, finance, number, { ...override, version: await version(number) }, NOW),
+    ).toEqual({ ok: false, code: "not_permitted" });
+    const financeLead = staff(["order.finance_review", "customer.credit"], null, "finance-lead");
+    expect(
+      await performOrderAction(t.db, financeLead, number, { ...override, version: await version(number) }, NOW),
+    ).toMatchObject({
+      ok: true,
+      status: "pending_outbound_review",
+    });
+    expect((await availableToSpend(t.db, poor.id)).balances.receivable).toBe(10_000);
+  });
+
+  it("charges once when 50 finance reviewers approve at the same moment", async () => {
+    const sku = await makeOrderableSku(t.db, { stock: 5 });
+    const number = await place(sku.code, 1);
+    await performOrderAction(t.db, admin, number, { type: "approve", version: await version(number) }, NOW);
+    const v = await version(number);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        performOrderAction(
+          t.db,
+          staff(["order.finance_review"], null, `finance${i}`),
+          number,
+          { type: "approve", version: v },
+          NOW,
+        ),
+      ),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const order = await getOrder(t.db, number, {});
+    const rows = await t.db.selectFrom("fund_ledger").select("id").where("order_id", "=", order!.id).execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("voids a paid order before outbound: reservation released, payment refunded", async () => {
+    const sku = await makeOrderableSku(t.db, { stock: 10, basePrice: 2500 });
+    const number = await place(sku.code, 2);
+    const start = (await availableToSpend(t.db, customer.id)).balances.prepaid;
+    await performOrderAction(t.db, admin, number, { type: "approve", version: await version(number) }, NOW);
+    await performOrderAction(t.db, admin, number, { type: "approve", version: await version(number) }, NOW);
+    expect((await availableToSpend(t.db, customer.id)).balances.prepaid).toBe(start - 5000);
+    expect(
+      await performOrderAction(
+        t.db,
+        admin,
+        number,
+        { type: "void", version: await version(number), reason: "客户取消" },
+        NOW,
+      ),
+    ).toMatchObject({
+      ok: true,
+      status: "cancelled",
+    });
+    expect((await availableToSpend(t.db, customer.id)).balances.prepaid).toBe(start);
+    expect(await stockOf(sku.skuId)).toEqual({ onHand: 10, reserved: 0, movementSum: 10 });
   });
 
   it("voids before outbound, releasing the reservation; not after", async () => {

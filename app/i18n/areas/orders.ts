@@ -132,6 +132,7 @@ export const ordersZh = {
       no_change: "没有任何修改。",
     },
     changeFields: { quantity: "数量", unit_price: "单价", freight: "运费", discount: "优惠" },
+    funds: { prepaid: "预付款", rebate: "返点", unusedCredit: "可用授信", available: "可支付合计" },
   },
   payment: {
     auto: "按默认顺序从客户资金扣款",
@@ -140,6 +141,7 @@ export const ordersZh = {
     credit: "挂账（授信）",
     offline: "匹配已确认的线下付款",
     reference: "付款参考号（可选）",
+    overrideReason: "资金不足时仍挂账：填写原因（需授信权限）",
   },
   deliveryNote: {
     title: "发货单",
@@ -325,6 +327,7 @@ export const ordersEn: Shape<typeof ordersZh> = {
       no_change: "Nothing was changed.",
     },
     changeFields: { quantity: "Quantity", unit_price: "Unit price", freight: "Freight", discount: "Discount" },
+    funds: { prepaid: "Prepaid", rebate: "Rebate", unusedCredit: "Unused credit", available: "Can pay in all" },
   },
   payment: {
     auto: "Charge the customer's funds in the default order",
@@ -333,6 +336,7 @@ export const ordersEn: Shape<typeof ordersZh> = {
     credit: "Charge to credit",
     offline: "Match a confirmed offline payment",
     reference: "Payment reference (optional)",
+    overrideReason: "Charge beyond the credit limit: reason (needs the credit permission)",
   },
   deliveryNote: {
     title: "Delivery note",

@@ -18,6 +18,7 @@ import { getEnv } from "../../env.server";
 import { fenToYuanInput, parseYuanToFen } from "../../http/forms";
 import { formatDateTime } from "../../i18n/format";
 import { getI18n } from "../../i18n/i18n.server";
+import { availableToSpend } from "../../services/funds.server";
 import { amendOrder, changeSlips, shipmentsOf } from "../../services/order-admin.server";
 import { type OrderActionInput, performOrderAction } from "../../services/order-pipeline.server";
 import { getOrder } from "../../services/orders.server";
@@ -47,6 +48,11 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   ]);
   const step = ORDER_PIPELINE.steps.find((s) => s.status === order.status) ?? null;
   const can = (p: Parameters<typeof viewer.grant.permissions.has>[0]) => viewer.grant.permissions.has(p);
+  // Finance review shows what the customer can pay with.
+  const funds =
+    step?.key === "finance_review" && (can("order.finance_review") || can("funds.view"))
+      ? await availableToSpend(db, order.customer.id)
+      : null;
   const t = getI18n(context).t;
   return {
     title: `${order.number} · ${t("app.name")}`,
@@ -57,6 +63,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
     placedBy: { name: placedBy.display_name, kind: placedBy.kind },
     warehouseId: placedBy.warehouse_id,
     paymentMethod: placedBy.payment_method,
+    funds: funds && {
+      prepaid: funds.balances.prepaid,
+      rebate: funds.balances.rebate,
+      creditLimit: funds.balances.creditLimit,
+      receivable: funds.balances.receivable,
+      unusedCredit: funds.unusedCredit,
+      available: funds.available,
+    },
+    mayOverride: can("customer.credit"),
     step: step ? { key: step.key, enabled: isEnabled(settings.orderSteps, step.key) } : null,
     may: {
       approve: Boolean(step?.permission && can(step.permission)) && step?.key !== "receipt",
@@ -379,6 +394,18 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
             {may.approve && step ? (
               <Form method="post" className="space-y-3" data-testid="approve-form">
                 <input type="hidden" name="version" value={order.version} />
+                {step.key === "finance_review" && loaderData.funds ? (
+                  <dl className="grid grid-cols-2 gap-1 rounded-md bg-slate-50 p-2 text-xs" data-testid="finance-funds">
+                    {(["prepaid", "rebate", "unusedCredit", "available"] as const).map((k) => (
+                      <div key={k}>
+                        <dt className="text-slate-500">{t(`orders.console.funds.${k}`)}</dt>
+                        <dd className={k === "available" ? "font-semibold" : ""}>
+                          <Money fen={loaderData.funds![k]} />
+                        </dd>
+                      </div>
+                    ))}
+                  </dl>
+                ) : null}
                 {step.key === "finance_review" ? (
                   <div className="space-y-2">
                     <label className="block text-sm">
@@ -394,9 +421,19 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
                     <input
                       name="paymentReference"
                       placeholder={t("orders.payment.reference")}
+                      aria-label={t("orders.payment.reference")}
                       defaultValue={v.paymentReference ?? ""}
                       className={field}
                     />
+                    {loaderData.mayOverride ? (
+                      <input
+                        name="overrideReason"
+                        placeholder={t("orders.payment.overrideReason")}
+                        aria-label={t("orders.payment.overrideReason")}
+                        defaultValue={v.overrideReason ?? ""}
+                        className={field}
+                      />
+                    ) : null}
                   </div>
                 ) : null}
                 {step.key === "outbound_review" ? (
