@@ -10,7 +10,7 @@ export const baseUrl = () => inject("baseUrl");
  * Chromium logs every response with an error status as a console error. Where a test asks for
  * one (a 401 after a wrong password, a 403 page, a 429), it says which status it expects.
  */
-export const failedResource = (status: 401 | 403 | 429) =>
+export const failedResource = (status: 401 | 403 | 404 | 409 | 422 | 429) =>
   new RegExp(`Failed to load resource: the server responded with a status of ${status}\\b`);
 
 /**
