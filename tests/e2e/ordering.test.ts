@@ -68,6 +68,7 @@ async function orderJourney(page: Page, tag: string, phone: boolean) {
   const number = decodeURIComponent(pathOf(page).split("/").pop()!.split("?")[0]!);
   expect(await textOf(page.locator("main"))).toContain("待订单审核");
   expect(await textOf(page.locator("main"))).toContain("请周五前送达");
+  if (phone) await noSidewaysScroll(page);
   await screenshot(page, `shop-order-${tag}`);
 
   // The cart is empty now, and the order is listed under my orders.

@@ -278,7 +278,7 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
         </div>
       ) : null}
       <div className="mt-4 grid gap-6 xl:grid-cols-3">
-        <div className="space-y-6 xl:col-span-2">
+        <div className="min-w-0 space-y-6 xl:col-span-2">
           <section>
             <h2 className="mb-2 font-semibold">{t("orders.console.detail.lines")}</h2>
             <DataTable>
@@ -376,7 +376,7 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
           ) : null}
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <section className="rounded-lg border border-slate-200 bg-white p-4">
             <h2 className="mb-3 font-semibold">{t("orders.console.detail.actions")}</h2>
             {step && !step.enabled ? (

@@ -201,7 +201,7 @@ export default function Checkout({ loaderData, actionData }: Route.ComponentProp
         }}
       >
         <input type="hidden" {...field("idempotencyKey")} />
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           <fieldset className="rounded-lg border border-slate-200 bg-white p-4">
             <legend className="px-1 text-sm font-semibold">{t("shop.checkout.address")}</legend>
             <div className="space-y-2">

@@ -180,7 +180,7 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
         ) : null}
       </div>
       <div className="mt-4 grid gap-6 lg:grid-cols-3">
-        <div className="space-y-4 lg:col-span-2">
+        <div className="min-w-0 space-y-4 lg:col-span-2">
           <section>
             <h2 className="mb-2 text-base font-semibold">{t("shop.order.lines")}</h2>
             <DataTable>
@@ -254,7 +254,7 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
             ) : null}
           </section>
         </div>
-        <div className="space-y-4">
+        <div className="min-w-0 space-y-4">
           {order.status === "pending_receipt" ? (
             <Form method="post" className="rounded-lg border border-teal-200 bg-teal-50 p-4">
               <input type="hidden" name="version" value={order.version} />
