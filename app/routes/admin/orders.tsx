@@ -116,6 +116,34 @@ export async function action({ request, context }: Route.ActionArgs) {
   return { ok, failed, none: false };
 }
 
+/** One labelled filter box of the order list's filter bar. */
+function FilterInput({
+  label,
+  name,
+  value,
+  type = "text",
+  inputMode,
+}: {
+  label: string;
+  name: string;
+  value?: string;
+  type?: string;
+  inputMode?: "decimal";
+}) {
+  return (
+    <label>
+      <span className="block text-xs text-slate-500">{label}</span>
+      <input
+        type={type}
+        name={name}
+        inputMode={inputMode}
+        defaultValue={value ?? ""}
+        className="min-h-9 w-full rounded border border-slate-300 px-2"
+      />
+    </label>
+  );
+}
+
 export default function Orders({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const navigation = useNavigation();
@@ -177,42 +205,10 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
             ))}
           </select>
         </label>
-        <label>
-          <span className="block text-xs text-slate-500">{t("orders.console.filters.from")}</span>
-          <input
-            type="date"
-            name="from"
-            defaultValue={query.from ?? ""}
-            className="min-h-9 w-full rounded border border-slate-300 px-1"
-          />
-        </label>
-        <label>
-          <span className="block text-xs text-slate-500">{t("orders.console.filters.to")}</span>
-          <input
-            type="date"
-            name="to"
-            defaultValue={query.to ?? ""}
-            className="min-h-9 w-full rounded border border-slate-300 px-1"
-          />
-        </label>
-        <label>
-          <span className="block text-xs text-slate-500">{t("orders.console.filters.minAmount")}</span>
-          <input
-            name="min"
-            inputMode="decimal"
-            defaultValue={query.min ?? ""}
-            className="min-h-9 w-full rounded border border-slate-300 px-2"
-          />
-        </label>
-        <label>
-          <span className="block text-xs text-slate-500">{t("orders.console.filters.maxAmount")}</span>
-          <input
-            name="max"
-            inputMode="decimal"
-            defaultValue={query.max ?? ""}
-            className="min-h-9 w-full rounded border border-slate-300 px-2"
-          />
-        </label>
+        <FilterInput label={t("orders.console.filters.from")} name="from" type="date" value={query.from} />
+        <FilterInput label={t("orders.console.filters.to")} name="to" type="date" value={query.to} />
+        <FilterInput label={t("orders.console.filters.minAmount")} name="min" inputMode="decimal" value={query.min} />
+        <FilterInput label={t("orders.console.filters.maxAmount")} name="max" inputMode="decimal" value={query.max} />
         <div className="flex items-end gap-2">
           <button type="submit" className={buttonClass("primary", "min-h-9")}>
             {t("orders.console.filters.apply")}
