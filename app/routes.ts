@@ -31,6 +31,12 @@ export default [
     // @routes:imports
     route("orders/new", "routes/admin/order-new.tsx"),
     // @routes:admin-orders
+    route("funds", "routes/admin/funds.tsx"),
+    route("payment-reports", "routes/admin/funds-reports.tsx"),
+    route("funds/customers/:customerId", "routes/admin/funds-customer.tsx"),
+    route("funds/customers/:customerId/statement", "routes/admin/funds-statement.tsx"),
+    route("funds/customers/:customerId/statement/export", "routes/admin/funds-statement-export.ts"),
+    route("funds/proof/:reportId", "routes/admin/funds-proof.ts"),
     // @routes:funds-admin
     route("orders", "routes/admin/orders.tsx"),
     route("orders/:number", "routes/admin/order.tsx"),
@@ -49,6 +55,10 @@ export default [
     route("orders", "routes/shop/orders.tsx"),
     route("orders/:number", "routes/shop/order.tsx"),
     // @routes:shop
+    route("funds", "routes/shop/funds.tsx"),
+    route("funds/statement", "routes/shop/funds-statement.tsx"),
+    route("funds/report", "routes/shop/funds-report.tsx"),
+    route("funds/proof/:reportId", "routes/shop/funds-proof.ts"),
     // @routes:funds-shop
     // @routes:pipeline-shop
   ]),

@@ -34,6 +34,7 @@ import { afterKey, decodeCursor, encodeCursor } from "./keyset.server";
 import { inRegionScope } from "./scope.server";
 import { getSettings, updateSettings } from "./settings.server";
 import { assertPermission, PermissionDeniedError, type StaffActor } from "./staff-actor.server";
+import { containsText } from "./text-search.server";
 
 /**
  * Funds and credit (资金账户与授信, DOMAIN.md §4). Every money movement locks the customer's
@@ -517,8 +518,6 @@ export interface LedgerQuery {
   limit: number;
 }
 
-const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 /** A customer's ledger, newest first, filtered, a page at a time; null outside the scope. */
 export async function listLedger(
   db: Kysely<DB>,
@@ -555,10 +554,7 @@ export async function listLedger(
   if (query.to) qb = qb.where("l.business_date", "<=", query.to);
   const q = query.q?.trim();
   if (q) {
-    const pattern = likePattern(q);
-    qb = qb.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["l.reference"]), "like", pattern), eb(eb.fn("lower", ["l.reason"]), "like", pattern)]),
-    );
+    qb = qb.where(containsText(["l.reference", "l.reason"], q));
   }
   const cursor = decodeCursor(query.after, ["number"]);
   if (cursor) qb = qb.where("l.id", "<", cursor[0] as number);
@@ -726,10 +722,7 @@ export async function listBalances(
   qb = inRegionScope(qb, "c.region_id", grant);
   const q = query.q?.trim();
   if (q) {
-    const pattern = likePattern(q);
-    qb = qb.where((eb) =>
-      eb.or([eb(eb.fn("lower", ["c.code"]), "like", pattern), eb(eb.fn("lower", ["c.name"]), "like", pattern)]),
-    );
+    qb = qb.where(containsText(["c.code", "c.name"], q));
   }
   if (query.regionId !== undefined) qb = qb.where("c.region_id", "=", query.regionId);
   if (query.filter === "receivable") qb = qb.where(money.receivable, ">", 0);

@@ -1,12 +1,22 @@
 // The login page: refused credentials, throttling and the language switch.
 // Every failed login here counts against the per-address limit (20 an hour): the whole suite
 // stays well below it, so keep new failures few.
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, inject, test } from "vitest";
+import { clearAccountThrottle } from "../../app/services/throttle.server";
+import { openDatabase } from "../../db/client";
 import { open, screenshot } from "../support/browser";
 import { postLogin } from "./http";
 import { baseUrl, browsersPerTest, failedResource, pathOf, textOf } from "./journey";
 
 const newBrowser = browsersPerTest();
+
+// The throttling tests leave sh-dealer blocked for a while; the other journeys sign in as it.
+afterAll(async () => {
+  const database = openDatabase({ dialect: "sqlite", url: inject("dbPath") });
+  await clearAccountThrottle(database.db, "sh-dealer");
+  await database.close();
+});
+
 const FAILED = "用户名或密码不正确。";
 
 async function submitLogin(page: import("playwright-core").Page, username: string, password: string) {

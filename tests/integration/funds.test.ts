@@ -873,6 +873,31 @@ describe(`reading, scoped (${testDbKind()})`, () => {
     expect(statement?.totals.rebate).toEqual({ opening: 0, increase: 0, decrease: 0, closing: 0 });
   });
 
+  it("searches the ledger by reference or note, a typed % or _ matching only itself", async () => {
+    const c = await dealer();
+    const scope = { kind: "staff" as const, grant: finance.grant };
+    await recordPayment(
+      t.db,
+      finance,
+      { customerId: c.id, account: "prepaid", amount: 100, method: "bank", reference: "icbc-77", businessDate: DAY },
+      NOW,
+    );
+    await adjustBalance(
+      t.db,
+      finance,
+      { customerId: c.id, account: "prepaid", amount: -10, reason: "手续费 5%", businessDate: DAY },
+      NOW,
+    );
+    const search = async (q: string) =>
+      (await listLedger(t.db, scope, c.id, { q, limit: 10 }))!.items.map((e) => e.reference || e.reason);
+    expect(await search("ICBC")).toEqual(["icbc-77"]);
+    expect(await search("5%")).toEqual(["手续费 5%"]);
+    expect(await search("%")).toEqual(["手续费 5%"]);
+    expect(await search("_")).toEqual([]);
+    expect((await listBalances(t.db, finance.grant, { q: "C%", limit: 10 })).items).toEqual([]);
+    expect((await listBalances(t.db, finance.grant, { q: "c0", limit: 500 })).items.length).toBeGreaterThan(0);
+  });
+
   it("pages the ledger and the balances list by keyset without gaps or repeats", async () => {
     const c = await dealer();
     for (let i = 1; i <= 7; i++) await pay(c.id, i * 100);

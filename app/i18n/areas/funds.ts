@@ -217,13 +217,14 @@ export const fundsZh = {
     submitted: "已提交，财务确认后入账。",
     myReports: "我的付款报告",
     backToFunds: "返回我的资金",
+    pendingReports: "{{count}} 笔线下付款等待财务确认",
   },
 };
 
 export const fundsEn: Shape<typeof fundsZh> = {
   title: "Funds",
   nav: { balances: "Fund accounts", reports: "Offline payments", myFunds: "My funds" },
-  accounts: { prepaid: "Prepaid", rebate: "Rebate", deposit: "Deposit", receivable: "Receivable (credit)" },
+  accounts: { prepaid: "Prepaid", rebate: "Rebate", deposit: "Deposit", receivable: "Receivable" },
   kinds: {
     recharge: "Top-up",
     order_payment: "Order payment",
@@ -439,5 +440,6 @@ export const fundsEn: Shape<typeof fundsZh> = {
     submitted: "Submitted. It is credited once finance confirms it.",
     myReports: "My payment reports",
     backToFunds: "Back to my funds",
+    pendingReports: "{{count}} offline payment(s) awaiting confirmation by finance",
   },
 };

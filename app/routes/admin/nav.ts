@@ -16,6 +16,8 @@ export const CONSOLE_NAV: ReadonlyArray<{ to: string; labelKey: string; permissi
   // @nav:stock
   { to: "/admin/import/products", labelKey: "imports.navLabel", permission: "product.manage" },
   // @nav:imports
+  { to: "/admin/funds", labelKey: "funds.nav.balances", permission: "funds.view" },
+  { to: "/admin/payment-reports", labelKey: "funds.nav.reports", permission: "funds.view" },
   // @nav:funds
   { to: "/admin/settings/workflow", labelKey: "nav.workflow", permission: "settings.workflow" },
   // @nav:pipeline

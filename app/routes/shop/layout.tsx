@@ -37,6 +37,12 @@ const NAV = [
   { to: "/shop/quick-order", key: "nav.quickOrder", end: false, icon: ICONS.quick },
   { to: "/shop/cart", key: "nav.cart", end: false, icon: ICONS.cart },
   { to: "/shop/orders", key: "nav.orders", end: false, icon: ICONS.orders },
+  {
+    to: "/shop/funds",
+    key: "funds.nav.myFunds",
+    end: false,
+    icon: "M3 7a2 2 0 0 1 2-2h14a1 1 0 0 1 1 1v3M3 7v11a2 2 0 0 0 2 2h15a1 1 0 0 0 1-1v-3M3 7h17M21 11h-4a2 2 0 0 0 0 4h4z",
+  },
   // @nav:shop-funds
 ] as const;
 
@@ -90,10 +96,10 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-4 sm:py-6">
         <Outlet />
       </main>
-      {/* Phones: the same four destinations as a bottom tab bar, thumb-sized. */}
+      {/* Phones: the same destinations as a bottom tab bar, thumb-sized. */}
       <nav
         aria-label={t("common.menu")}
-        className="no-print fixed inset-x-0 bottom-0 z-10 grid grid-cols-4 border-t border-slate-200 bg-white sm:hidden"
+        className="no-print fixed inset-x-0 bottom-0 z-10 grid grid-cols-5 border-t border-slate-200 bg-white sm:hidden"
       >
         {NAV.map((item) => (
           <NavLink
