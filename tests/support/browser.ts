@@ -8,6 +8,8 @@ export interface LaunchOptions {
   /** The browser's language, which it sends as Accept-Language. Default `zh-CN`. */
   locale?: string;
   viewport?: { width: number; height: number };
+  /** `false` opens a browser with JavaScript switched off, to check pages work without it. Default `true`. */
+  javaScriptEnabled?: boolean;
 }
 
 export interface LaunchedBrowser {
@@ -42,6 +44,7 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Launch
       ],
       locale: options.locale ?? "zh-CN",
       viewport: options.viewport ?? { width: 1280, height: 800 },
+      javaScriptEnabled: options.javaScriptEnabled ?? true,
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
