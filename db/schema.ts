@@ -299,6 +299,61 @@ export interface DB {
     created_by_account_id: number;
     created_at: string;
   };
+  returns: {
+    id: Generated<number>;
+    number: string;
+    order_id: number;
+    customer_id: number;
+    region_id: number;
+    status: string;
+    version: Generated<number>;
+    idempotency_key: string;
+    request_hash: string;
+    note: Generated<string>;
+    reject_reason: Generated<string>;
+    carrier: Generated<string>;
+    tracking_no: Generated<string>;
+    drop_off: Generated<number>;
+    shipped_back_at: string | null;
+    warehouse_id: number | null;
+    received_at: string | null;
+    refund_amount: number | null;
+    refund_reason: Generated<string>;
+    refunded_at: string | null;
+    created_by_account_id: number | null;
+    created_by_name: string;
+    created_at: string;
+    updated_at: string;
+  };
+  return_lines: {
+    id: Generated<number>;
+    return_id: number;
+    order_line_id: number;
+    sku_id: number;
+    sku_code: string;
+    product_name: string;
+    requested_qty: number;
+    approved_qty: number | null;
+    received_qty: number | null;
+    disposition: "restock" | "rework" | "downgrade" | "scrap" | null;
+    reason: "quality" | "wrong_item" | "damaged" | "other";
+    note: Generated<string>;
+    unit_paid: number;
+    refund_amount: number | null;
+    position: number;
+  };
+  return_events: {
+    id: Generated<number>;
+    return_id: number;
+    at: string;
+    actor_account_id: number | null;
+    actor_name: string;
+    actor_kind: "staff" | "customer" | "system";
+    action: string;
+    from_status: string | null;
+    to_status: string;
+    note: Generated<string>;
+  };
 }
 
 export type AccountRow = Selectable<DB["accounts"]>;

@@ -54,6 +54,7 @@ export const en: Resources = {
     disabled: "Disabled",
     status: "Status",
     skipToContent: "Skip to content",
+    colon: ": ",
     save: "Save",
     cancel: "Cancel",
     edit: "Edit",

@@ -55,6 +55,7 @@ export const zhCN = {
     disabled: "已停用",
     status: "状态",
     skipToContent: "跳到正文",
+    colon: "：",
     save: "保存",
     cancel: "取消",
     edit: "编辑",

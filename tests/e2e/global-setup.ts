@@ -60,7 +60,7 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
 }
 
 export default async function setup(project: TestProject) {
-  const serverBuild = join(ROOT, process.env.BUILD_DIR ?? "build", "server/index.js");
+  const serverBuild = resolve(ROOT, process.env.BUILD_DIR ?? "build", "server/index.js");
   if (!existsSync(serverBuild)) {
     throw new Error(`${serverBuild} is missing: run \`npm run build\` first (\`npm run test:e2e\` does it for you).`);
   }

@@ -17,6 +17,8 @@ async function dealerOrders(page: Page, username: string): Promise<string> {
   await page.locator('aside button[type="submit"]').click();
   await page.waitForURL(/\/shop\/orders\/DH\d{8}-\d{4}/);
   await waitForHydration(page);
+  // The URL changes before the order page has rendered; wait for it.
+  await expect.poll(() => textOf(page.locator("main h1"))).toMatch(/^DH\d{8}-\d{4}$/);
   return decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
 }
 
@@ -47,7 +49,7 @@ describe("the order pipeline, step by step, each role in its own browser", () =>
   test("order review amends, finance pays from prepaid, the warehouse ships out, shipping tracks, the dealer confirms", async () => {
     const dealer = (await newBrowser()).page;
     const number = await dealerOrders(dealer, "hz-dealer");
-    expect(await textOf(dealer.locator("main"))).toContain("待订单审核");
+    await expect.poll(() => textOf(dealer.locator("main"))).toContain("待订单审核");
 
     // 订单审核员 amends a quantity with a reason, then approves.
     const reviewer = await signIn("reviewer");

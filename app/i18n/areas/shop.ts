@@ -19,6 +19,8 @@ export const shopZh = {
     resultsFor: "“{{q}}”的搜索结果",
     specs: "{{count}} 个规格",
     from: "起",
+    /** Where "from" stands around a price in this language. */
+    fromPosition: "after",
   },
   product: {
     yourPrice: "订货价",
@@ -159,6 +161,7 @@ export const shopEn: Shape<typeof shopZh> = {
     resultsFor: "Results for “{{q}}”",
     specs: "{{count}} variants",
     from: "from",
+    fromPosition: "before",
   },
   product: {
     yourPrice: "Your price",

@@ -124,7 +124,8 @@ export default function OrderOnBehalf({ loaderData, actionData }: Route.Componen
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { customer, matches, placed } = loaderData;
-  const total = actionData?.lines.reduce((sum, l) => sum + (l.unitPrice ?? 0) * l.quantity, 0) ?? 0;
+  // Only lines that can be ordered count towards the total.
+  const total = actionData?.lines.reduce((sum, l) => sum + (l.problem ? 0 : (l.unitPrice ?? 0) * l.quantity), 0) ?? 0;
   return (
     <>
       <PageHeader title={t("orders.onBehalf.title")} />

@@ -82,7 +82,7 @@ export default function Cart({ loaderData, actionData }: Route.ComponentProps) {
                 <span className="font-mono">{line.input.skuCode}</span> {line.sku?.spec}
               </p>
               <div className="mt-2 flex flex-wrap items-center gap-2">
-                <Form method="post" className="flex items-center gap-2">
+                <Form method="post" className="flex flex-wrap items-center gap-2">
                   <input type="hidden" name="skuId" value={line.skuId} />
                   <label>
                     <span className="sr-only">{t("shop.cart.quantity")}</span>

@@ -135,10 +135,13 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
                   ))}
                 </div>
                 <p className="mt-2 text-base font-semibold text-brand-700">
+                  {p.samePrice || t("shop.catalog.fromPosition") !== "before" ? null : (
+                    <span className="mr-1 text-xs font-normal text-slate-500">{t("shop.catalog.from")}</span>
+                  )}
                   <Money fen={p.minPrice} />
                   <span className="ml-1 text-xs font-normal text-slate-500">
                     /{p.unit}
-                    {p.samePrice ? "" : ` ${t("shop.catalog.from")}`}
+                    {p.samePrice || t("shop.catalog.fromPosition") !== "after" ? "" : ` ${t("shop.catalog.from")}`}
                   </span>
                 </p>
                 <div className="mt-1 flex items-center justify-between gap-2">

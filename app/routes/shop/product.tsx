@@ -137,18 +137,27 @@ export default function ProductPage({ loaderData, actionData }: Route.ComponentP
                   </div>
                   <dl className="mt-1 grid grid-cols-2 gap-x-3 text-xs text-slate-500">
                     <div>
-                      <dt className="inline">{t("shop.product.sku")}：</dt>
+                      <dt className="inline">
+                        {t("shop.product.sku")}
+                        {t("common.colon")}
+                      </dt>
                       <dd className="inline font-mono">{sku.code}</dd>
                     </div>
                     <div>
-                      <dt className="inline">{t("shop.product.retail")}：</dt>
+                      <dt className="inline">
+                        {t("shop.product.retail")}
+                        {t("common.colon")}
+                      </dt>
                       <dd className="inline">
                         <Money fen={sku.retailPrice} />
                       </dd>
                     </div>
                     {sku.barcode ? (
                       <div>
-                        <dt className="inline">{t("shop.product.barcode")}：</dt>
+                        <dt className="inline">
+                          {t("shop.product.barcode")}
+                          {t("common.colon")}
+                        </dt>
                         <dd className="inline font-mono">{sku.barcode}</dd>
                       </div>
                     ) : null}
