@@ -213,6 +213,34 @@ describe(`customer isolation (${testDbKind()})`, () => {
     expect((await getOrder(t.db, placed.order.number, { customerId: a.id }))?.status).toBe("pending_order_review");
   });
 
+  it("never delivers to another customer's address", async () => {
+    const sku = await makeOrderableSku(t.db);
+    const address = await t.db
+      .insertInto("customer_addresses")
+      .values({
+        customer_id: b.id,
+        contact_name: "乙方",
+        phone: "13900000000",
+        address: "乙方仓库",
+        is_default: 1,
+        created_at: NOW.toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    const result = await submitOrder(
+      t.db,
+      actorA(),
+      {
+        customerId: a.id,
+        idempotencyKey: "k-address",
+        lines: [{ skuCode: sku.code, quantity: 1 }],
+        addressId: address.id,
+      },
+      NOW,
+    );
+    expect(result).toEqual({ ok: false, error: "address_not_found" });
+  });
+
   it("keeps carts apart", async () => {
     const sku = await makeOrderableSku(t.db);
     await setCartQuantity(t.db, a.id, sku.skuId, 4, NOW);
