@@ -56,11 +56,12 @@ export function requirePermission(request: Request, context: Context, permission
 export function actorOf(
   viewer: Viewer,
   context: Context,
-): { accountId: number; name: string; kind: "staff" | "customer"; requestId: string; ip: string } {
+): { accountId: number; name: string; displayName: string; kind: "staff" | "customer"; requestId: string; ip: string } {
   const info = context.get(requestInfoContext);
   return {
     accountId: viewer.accountId,
     name: viewer.username,
+    displayName: viewer.displayName,
     kind: viewer.kind,
     requestId: info.requestId,
     ip: info.ip,

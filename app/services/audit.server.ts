@@ -4,7 +4,10 @@ import type { DB } from "../../db/schema";
 /** Who did something, as the audit log records it. */
 export interface Actor {
   accountId: number | null;
+  /** The username: stable, what the audit log records. */
   name: string;
+  /** What people see in timelines and change slips (a person's or company's name). */
+  displayName?: string;
   requestId?: string;
   ip?: string;
 }

@@ -201,7 +201,7 @@ export async function amendOrder(
         order_id: order.id,
         at,
         actor_account_id: actor.accountId,
-        actor_name: actor.name,
+        actor_name: actor.displayName ?? actor.name,
         reason: amendment.reason.trim(),
         changes_json: JSON.stringify(changes),
       })
@@ -212,7 +212,7 @@ export async function amendOrder(
         order_id: order.id,
         at,
         actor_account_id: actor.accountId,
-        actor_name: actor.name,
+        actor_name: actor.displayName ?? actor.name,
         actor_kind: "staff",
         action: "amend",
         from_status: order.status,
@@ -389,7 +389,7 @@ export async function editSentBackOrder(
         order_id: order.id,
         at,
         actor_account_id: actor.accountId,
-        actor_name: actor.name,
+        actor_name: actor.displayName ?? actor.name,
         reason: "客户修改",
         changes_json: JSON.stringify(changes),
       })

@@ -548,7 +548,7 @@ export async function performOrderAction(
           order_id: order.id,
           at,
           actor_account_id: actor.accountId,
-          actor_name: actor.name,
+          actor_name: actor.displayName ?? actor.name,
           actor_kind: actor.kind,
           action: actionName,
           from_status: order.status,

@@ -181,7 +181,7 @@ export async function submitOrder(
           order_id: order.id,
           at,
           actor_account_id: actor.accountId,
-          actor_name: actor.name,
+          actor_name: actor.displayName ?? actor.name,
           actor_kind: actor.kind,
           action: actor.kind === "staff" ? "submit_on_behalf" : "submit",
           from_status: null,

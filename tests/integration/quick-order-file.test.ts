@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { readPadFile } from "../../app/services/quick-order.server";
 
-const file = (bytes: Uint8Array | string, name: string) => new File([bytes], name);
+const file = (bytes: ArrayBuffer | string, name: string) => new File([bytes], name);
 
 describe("quick-order files", () => {
   it("reads the first two columns of a CSV, skipping its header", async () => {
@@ -23,7 +23,7 @@ describe("quick-order files", () => {
     sheet.addRow(["SP001-1", 24]);
     sheet.addRow(["SP022-1", "3"]);
     sheet.addRow(["SP030-1", "三箱"]);
-    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer());
+    const bytes = new Uint8Array(await workbook.xlsx.writeBuffer()).slice().buffer;
     const parsed = await readPadFile(file(bytes, "order.xlsx"));
     expect(parsed?.lines).toEqual([
       { lineNo: 2, skuCode: "SP001-1", quantity: 24 },
@@ -33,8 +33,8 @@ describe("quick-order files", () => {
   });
 
   it("refuses what is neither: an image, an empty file, a damaged workbook", async () => {
-    expect(await readPadFile(file(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), "x.csv"))).toBeNull();
+    expect(await readPadFile(file(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]).buffer, "x.csv"))).toBeNull();
     expect(await readPadFile(file("", "empty.csv"))).toBeNull();
-    expect(await readPadFile(file(new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]), "broken.xlsx"))).toBeNull();
+    expect(await readPadFile(file(new Uint8Array([0x50, 0x4b, 3, 4, 1, 2, 3]).buffer, "broken.xlsx"))).toBeNull();
   });
 });
