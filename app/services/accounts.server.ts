@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import type { DB } from "../../db/schema";
 import type { StaffGrant } from "../domain/permissions";
 import { type Actor, recordAudit } from "./audit.server";
@@ -120,9 +121,6 @@ export class DuplicateFieldError extends Error {
     this.name = "DuplicateFieldError";
   }
 }
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 /**
  * Creates a customer together with its one ordering account, in one transaction. A taken code

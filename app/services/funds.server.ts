@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import {
@@ -1073,9 +1074,6 @@ export async function reverseEntry(
     throw error;
   }
 }
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 async function findReversal(db: Kysely<DB>, entryId: number) {
   const row = await db

@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
 import type { OrderStatus } from "../domain/pipelines";
 import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
+import { findByIdempotencyKey, hashRequest } from "./idempotency.server";
 import { type CheckedLine, checkLines, type LineRequest } from "./order-lines.server";
 import { routeSubmittedOrder } from "./order-pipeline.server";
 import { emitEvent } from "./outbox.server";
@@ -53,16 +54,7 @@ function requestHash(input: SubmitOrderInput): string {
     remark: input.remark ?? "",
     contractNo: input.contractNo ?? "",
   };
-  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
-}
-
-async function findByKey(db: Kysely<DB>, customerId: number, key: string) {
-  return db
-    .selectFrom("orders")
-    .select(["id", "number", "status", "request_hash"])
-    .where("customer_id", "=", customerId)
-    .where("idempotency_key", "=", key)
-    .executeTakeFirst();
+  return hashRequest(canonical);
 }
 
 function replay(
@@ -72,9 +64,6 @@ function replay(
   if (existing.request_hash !== hash) return { ok: false, error: "idempotency_key_reused" };
   return { ok: true, order: { id: existing.id, number: existing.number, status: existing.status }, replayed: true };
 }
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 /**
  * Submits an order (订货单) for a customer, by the customer or by staff on its behalf (代下单).
@@ -88,7 +77,7 @@ export async function submitOrder(
   now: Date,
 ): Promise<SubmitOrderResult> {
   const hash = requestHash(input);
-  const earlier = await findByKey(db, input.customerId, input.idempotencyKey);
+  const earlier = await findByIdempotencyKey(db, "orders", input.customerId, input.idempotencyKey);
   if (earlier) return replay(earlier, hash);
   if (!input.lines.length) return { ok: false, error: "no_lines" };
 
@@ -123,7 +112,7 @@ export async function submitOrder(
   try {
     return await db.transaction().execute(async (trx) => {
       // Re-read under the write lock: a concurrent retry may have committed meanwhile.
-      const raced = await findByKey(trx, input.customerId, input.idempotencyKey);
+      const raced = await findByIdempotencyKey(trx, "orders", input.customerId, input.idempotencyKey);
       if (raced) return replay(raced, hash);
 
       const key = sequenceKey("DH", now, getEnv().APP_TIMEZONE);
@@ -218,7 +207,7 @@ export async function submitOrder(
   } catch (error) {
     // PostgreSQL: a concurrent retry with the same key committed between our read and insert.
     if (isUniqueViolation(error)) {
-      const winner = await findByKey(db, input.customerId, input.idempotencyKey);
+      const winner = await findByIdempotencyKey(db, "orders", input.customerId, input.idempotencyKey);
       if (winner) return replay(winner, hash);
     }
     throw error;

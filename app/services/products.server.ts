@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import type { StaffGrant } from "../domain/permissions";
@@ -53,9 +54,6 @@ export type SaveProductResult =
     }
   | { ok: false; error: "invalid"; problems: ProductProblem[] }
   | { ok: false; error: "not_found" | "stale" };
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 function normalise(input: ProductInput): ProductInput {
   return {

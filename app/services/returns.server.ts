@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
@@ -17,6 +17,7 @@ import {
 import { getEnv } from "../env.server";
 import { recordAudit } from "./audit.server";
 import { orderPayments, refundOrder } from "./funds.server";
+import { findByIdempotencyKey, hashRequest } from "./idempotency.server";
 import type { OrderActor } from "./order-pipeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
@@ -189,16 +190,7 @@ function requestHash(customerId: number, input: CreateReturnInput): string {
     lines: input.lines.map((l) => [l.orderLineId, l.quantity, l.reason, l.note?.trim() ?? ""]),
     note: input.note?.trim() ?? "",
   };
-  return createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
-}
-
-async function findByKey(db: Kysely<DB>, customerId: number, key: string) {
-  return db
-    .selectFrom("returns")
-    .select(["id", "number", "status", "request_hash"])
-    .where("customer_id", "=", customerId)
-    .where("idempotency_key", "=", key)
-    .executeTakeFirst();
+  return hashRequest(canonical);
 }
 
 function replay(
@@ -208,9 +200,6 @@ function replay(
   if (existing.request_hash !== hash) return { ok: false, error: "idempotency_key_reused" };
   return { ok: true, return: { id: existing.id, number: existing.number, status: existing.status }, replayed: true };
 }
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 /**
  * Starts a return (退货单) of a shipped order, by its customer or by staff with `return.create`.
@@ -231,7 +220,7 @@ export async function createReturn(
   const found = await scopedOrder(db, scope, input.orderNumber).executeTakeFirst();
   if (!found) return { ok: false, error: "not_found" };
   const hash = requestHash(found.customer_id, input);
-  const earlier = await findByKey(db, found.customer_id, input.idempotencyKey);
+  const earlier = await findByIdempotencyKey(db, "returns", found.customer_id, input.idempotencyKey);
   if (earlier) return replay(earlier, hash);
 
   if (!input.lines.length) return { ok: false, error: "no_lines" };
@@ -255,7 +244,7 @@ export async function createReturn(
       // write lock already serialises), so claims are counted after the other's commit.
       const order = await forUpdate(trx, scopedOrder(trx, scope, input.orderNumber)).executeTakeFirst();
       if (!order) throw new CreateRefused({ ok: false, error: "not_found" });
-      const raced = await findByKey(trx, order.customer_id, input.idempotencyKey);
+      const raced = await findByIdempotencyKey(trx, "returns", order.customer_id, input.idempotencyKey);
       if (raced) return replay(raced, hash);
       if (!(RETURNABLE_ORDER_STATUSES as readonly string[]).includes(order.status))
         throw new CreateRefused({ ok: false, error: "not_returnable" });
@@ -371,7 +360,7 @@ export async function createReturn(
     if (error instanceof CreateRefused) return error.result;
     // PostgreSQL: a concurrent retry with the same key committed between our read and insert.
     if (isUniqueViolation(error)) {
-      const winner = await findByKey(db, found.customer_id, input.idempotencyKey);
+      const winner = await findByIdempotencyKey(db, "returns", found.customer_id, input.idempotencyKey);
       if (winner) return replay(winner, hash);
     }
     throw error;

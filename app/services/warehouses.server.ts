@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { isUniqueViolation } from "../../db/errors";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import { recordAudit } from "./audit.server";
@@ -49,9 +50,6 @@ export type WarehouseResult =
   | { ok: true; id: number }
   | { ok: false; error: "not_found" | "has_reservations" }
   | { ok: false; fieldErrors: FieldErrors };
-
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint failed|duplicate key value violates unique constraint/.test(String((error as Error)?.message));
 
 export async function createWarehouse(
   db: Kysely<DB>,
