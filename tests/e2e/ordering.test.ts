@@ -51,7 +51,8 @@ async function orderJourney(page: Page, tag: string, phone: boolean) {
   await page.locator('button[value="add"]').click();
   await page.waitForURL(/\/shop\/cart$/);
   await waitForHydration(page);
-  expect(await page.locator('[data-testid^="cart-line-"]').count()).toBeGreaterThanOrEqual(3);
+  // The URL changes before the client-side render of the new page: wait for what it shows.
+  await expect.poll(() => page.locator('[data-testid^="cart-line-"]').count()).toBeGreaterThanOrEqual(3);
   if (phone) await noSidewaysScroll(page);
   await screenshot(page, `shop-cart-${tag}`);
 
@@ -66,13 +67,13 @@ async function orderJourney(page: Page, tag: string, phone: boolean) {
   await page.waitForURL(/\/shop\/orders\/DH\d{8}-\d{4}\?placed=1$/);
   await waitForHydration(page);
   const number = decodeURIComponent(pathOf(page).split("/").pop()!.split("?")[0]!);
-  expect(await textOf(page.locator("main"))).toContain("待订单审核");
+  await expect.poll(() => textOf(page.locator("main"))).toContain("待订单审核");
   expect(await textOf(page.locator("main"))).toContain("请周五前送达");
   if (phone) await noSidewaysScroll(page);
   await screenshot(page, `shop-order-${tag}`);
 
   // The cart is empty now, and the order is listed under my orders.
-  expect(await page.getByTestId("cart-count").count()).toBe(0);
+  await expect.poll(() => page.getByTestId("cart-count").count()).toBe(0);
   await open(page, `${baseUrl()}/shop/orders`);
   expect(await textOf(page.getByTestId("order-row").first())).toContain(number);
   if (phone) await noSidewaysScroll(page);
