@@ -1,13 +1,12 @@
 import { useTranslation } from "react-i18next";
-import { Link } from "react-router";
+import { Link, useRouteLoaderData } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { statusColor } from "../../components/status-colors";
-import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
-import { queueCountsFor } from "../../services/queues.server";
 import type { Route } from "./+types/dashboard";
+import type { loader as layoutLoader } from "./layout";
 
 export function meta({ data }: Route.MetaArgs) {
   return [{ title: data?.title ?? "Dinghuo" }];
@@ -15,18 +14,14 @@ export function meta({ data }: Route.MetaArgs) {
 
 export async function loader({ request, context }: Route.LoaderArgs) {
   const viewer = requireStaff(request, context);
-  const queues = await queueCountsFor(getDatabase().db, viewer.grant);
   const t = getI18n(context).t;
-  return {
-    title: `${t("dashboard.title")} · ${t("app.name")}`,
-    displayName: viewer.displayName,
-    queues: queues.map((q) => ({ pipeline: q.pipeline, key: q.step.key, status: q.step.status, count: q.count })),
-  };
+  return { title: `${t("dashboard.title")} · ${t("app.name")}`, displayName: viewer.displayName };
 }
 
 export default function Dashboard({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
-  const { queues } = loaderData;
+  // The console layout already read the queue counts; no second query for the dashboard.
+  const { queues } = useRouteLoaderData<typeof layoutLoader>("routes/admin/layout")!;
   const groups = (["orders", "returns"] as const)
     .map((pipeline) => ({ pipeline, steps: queues.filter((q) => q.pipeline === pipeline) }))
     .filter((g) => g.steps.length > 0);

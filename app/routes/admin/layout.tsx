@@ -28,12 +28,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
         .orderBy("id")
         .execute()
     : [];
-  // The "待我处理" queues this member works, with counts in their regions, under 订单 in the menu.
-  const queues = grant.permissions.has("order.view") ? await queueCountsFor(getDatabase().db, grant) : [];
+  // The "待我处理" queues this member works, with counts in their regions: read once here for
+  // the menu (order queues, under 订单) and the dashboard (all of them).
+  const queues = await queueCountsFor(getDatabase().db, grant);
   return {
-    queues: queues
-      .filter((q) => q.pipeline === "orders")
-      .map((q) => ({ key: q.step.key, status: q.step.status, count: q.count })),
+    queues: queues.map((q) => ({ pipeline: q.pipeline, key: q.step.key, status: q.step.status, count: q.count })),
     user: {
       displayName: viewer.displayName,
       username: viewer.username,
@@ -49,6 +48,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const { user, nav } = loaderData;
+  const orderQueues = loaderData.queues.filter((q) => q.pipeline === "orders");
   const roleNames = user.roles.map((r) => (r.key ? t(`roles.${r.key}`) : r.name)).join("、");
   return (
     <div className="flex min-h-dvh">
@@ -75,9 +75,9 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                 >
                   {t(item.labelKey)}
                 </NavLink>
-                {item.to === "/admin/orders" && loaderData.queues.length ? (
+                {item.to === "/admin/orders" && orderQueues.length ? (
                   <ul className="mb-1 ml-3 border-l border-slate-200 pl-2" aria-label={t("dashboard.queuesHeading")}>
-                    {loaderData.queues.map((q) => (
+                    {orderQueues.map((q) => (
                       <li key={q.key}>
                         <NavLink
                           to={`/admin/orders?status=${q.status}`}
