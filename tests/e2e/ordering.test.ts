@@ -24,8 +24,13 @@ async function orderJourney(page: Page, tag: string, phone: boolean) {
   await page.locator('form[role="search"] button[type="submit"]').click();
   await page.waitForURL(/q=/);
   const cards = page.getByTestId("product-card");
-  await expect.poll(() => cards.count()).toBeGreaterThan(0);
-  for (const text of await cards.allTextContents()) expect(text).toContain("洗衣液");
+  // The URL changes before the client-side render: wait until the cards shown are the results.
+  await expect
+    .poll(async () => {
+      const texts = await cards.allTextContents();
+      return texts.length > 0 && texts.every((text) => text.includes("洗衣液"));
+    })
+    .toBe(true);
   await screenshot(page, `shop-search-${tag}`);
 
   // Product page → add one SKU to the cart.
