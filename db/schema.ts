@@ -354,6 +354,7 @@ export interface DB {
     to_status: string;
     note: Generated<string>;
   };
+  return_photos: { return_id: number; image_id: number; position: number };
 }
 
 export type AccountRow = Selectable<DB["accounts"]>;

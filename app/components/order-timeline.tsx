@@ -11,8 +11,8 @@ export interface TimelineEntry {
   note: string;
 }
 
-/** Every step of an order with who did it and when; the same on both sides. */
-export function OrderTimeline({ entries }: { entries: TimelineEntry[] }) {
+/** Every step of an order (or a return, `ns="returns"`) with who did it and when; the same on both sides. */
+export function OrderTimeline({ entries, ns = "orders" }: { entries: TimelineEntry[]; ns?: "orders" | "returns" }) {
   const { t } = useTranslation();
   return (
     <ol className="relative space-y-4 border-l border-slate-200 pl-5">
@@ -23,8 +23,8 @@ export function OrderTimeline({ entries }: { entries: TimelineEntry[] }) {
             className={`absolute -left-[26px] top-1 size-3 rounded-full ring-4 ring-white ${statusColor(e.toStatus).dot}`}
           />
           <p className="text-sm font-medium">
-            {t(`orders.action.${e.action}`, { defaultValue: e.action })} →{" "}
-            {t(`orders.status.${e.toStatus}`, { defaultValue: e.toStatus })}
+            {t(`${ns}.action.${e.action}`, { defaultValue: e.action })} →{" "}
+            {t(`${ns}.status.${e.toStatus}`, { defaultValue: e.toStatus })}
           </p>
           <p className="text-xs text-slate-500">
             <DateTime iso={e.at} /> · {t(`orders.actorKind.${e.actorKind}`)} {e.actorName}

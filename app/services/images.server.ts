@@ -83,7 +83,8 @@ export type AddImagesResult =
   | { ok: false; error: "not_found" };
 
 /** Stores an image once per content (sha256) and returns its id; the same bytes twice are one row. */
-async function storeImage(db: Kysely<DB>, image: PreparedImage, now: Date): Promise<number> {
+/** Stores a prepared image once by its content hash; returns its id. Call inside the caller's transaction. */
+export async function storeImage(db: Kysely<DB>, image: PreparedImage, now: Date): Promise<number> {
   await db
     .insertInto("images")
     .values({

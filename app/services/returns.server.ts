@@ -18,11 +18,13 @@ import { getEnv } from "../env.server";
 import { recordAudit } from "./audit.server";
 import { orderPayments, refundOrder } from "./funds.server";
 import { findByIdempotencyKey, hashRequest } from "./idempotency.server";
+import { type ImageRejection, type PreparedImage, prepareImage, storeImage } from "./images.server";
 import type { OrderActor } from "./order-pipeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
 import { getSettings } from "./settings.server";
 import { recordStockMovement } from "./stock.server";
+import { containsText } from "./text-search.server";
 
 /**
  * Returns (退货单, DOMAIN.md §6): created from shipped orders within what is still returnable,
@@ -161,19 +163,32 @@ export async function returnableLines(
 // Creating a return
 // ---------------------------------------------------------------------------------------------
 
+/** At most this many photos on one return. */
+export const RETURN_PHOTO_LIMIT = 6;
+
 export interface CreateReturnInput {
   orderNumber: string;
   idempotencyKey: string;
   lines: Array<{ orderLineId: number; quantity: number; reason: ReturnReason; note?: string }>;
   note?: string;
+  /** Optional photos (raw uploads); each is decoded and checked before anything is written. */
+  photos?: Uint8Array[];
 }
 
 export type CreateReturnResult =
   | { ok: true; return: { id: number; number: string; status: string }; replayed: boolean }
   | {
       ok: false;
-      error: "not_found" | "not_permitted" | "not_returnable" | "no_lines" | "invalid_line" | "idempotency_key_reused";
+      error:
+        | "not_found"
+        | "not_permitted"
+        | "not_returnable"
+        | "no_lines"
+        | "invalid_line"
+        | "idempotency_key_reused"
+        | "too_many_photos";
     }
+  | { ok: false; error: "photo"; index: number; rejection: ImageRejection }
   | { ok: false; error: "note_required"; orderLineId: number }
   | { ok: false; error: "exceeds_returnable"; orderLineId: number; returnable: number };
 
@@ -183,12 +198,13 @@ class CreateRefused extends Error {
   }
 }
 
-function requestHash(customerId: number, input: CreateReturnInput): string {
+function requestHash(customerId: number, input: CreateReturnInput, photos: readonly PreparedImage[]): string {
   const canonical = {
     customerId,
     orderNumber: input.orderNumber,
     lines: input.lines.map((l) => [l.orderLineId, l.quantity, l.reason, l.note?.trim() ?? ""]),
     note: input.note?.trim() ?? "",
+    photos: photos.map((p) => p.sha256),
   };
   return hashRequest(canonical);
 }
@@ -219,7 +235,15 @@ export async function createReturn(
     return { ok: false, error: "not_permitted" };
   const found = await scopedOrder(db, scope, input.orderNumber).executeTakeFirst();
   if (!found) return { ok: false, error: "not_found" };
-  const hash = requestHash(found.customer_id, input);
+  // Photos are decoded outside the transaction: the write lock is never held for image work.
+  const photos: PreparedImage[] = [];
+  if ((input.photos?.length ?? 0) > RETURN_PHOTO_LIMIT) return { ok: false, error: "too_many_photos" };
+  for (const [index, bytes] of (input.photos ?? []).entries()) {
+    const prepared = await prepareImage(bytes);
+    if (!prepared.ok) return { ok: false, error: "photo", index, rejection: prepared.error };
+    photos.push(prepared.image);
+  }
+  const hash = requestHash(found.customer_id, input, photos);
   const earlier = await findByIdempotencyKey(db, "returns", found.customer_id, input.idempotencyKey);
   if (earlier) return replay(earlier, hash);
 
@@ -311,6 +335,10 @@ export async function createReturn(
           }),
         )
         .execute();
+      for (const [position, photo] of photos.entries()) {
+        const imageId = await storeImage(trx, photo, now);
+        await trx.insertInto("return_photos").values({ return_id: created.id, image_id: imageId, position }).execute();
+      }
       await trx
         .insertInto("return_events")
         .values({
@@ -857,6 +885,11 @@ export interface ReturnListQuery {
   status?: string;
   orderNumber?: string;
   customerId?: number;
+  /** Return number, order number, customer code or name contains this text. */
+  q?: string;
+  /** Created on or after / before these ISO instants. */
+  from?: string;
+  to?: string;
   /** Keyset cursor: the id of the last row of the previous page (newest first). */
   before?: number;
   limit: number;
@@ -901,6 +934,9 @@ export async function listReturns(
   if (query.status) qb = qb.where("r.status", "=", query.status);
   if (query.orderNumber) qb = qb.where("o.number", "=", query.orderNumber);
   if (query.customerId !== undefined) qb = qb.where("r.customer_id", "=", query.customerId);
+  if (query.q?.trim()) qb = qb.where(containsText(["r.number", "o.number", "c.code", "c.name"], query.q));
+  if (query.from) qb = qb.where("r.created_at", ">=", query.from);
+  if (query.to) qb = qb.where("r.created_at", "<", query.to);
   if (query.before) qb = qb.where("r.id", "<", query.before);
   const rows = await qb
     .orderBy("r.id", "desc")
@@ -925,6 +961,9 @@ export async function listReturns(
 }
 
 export interface ReturnDetail extends ReturnSummary {
+  orderId: number;
+  /** Positions of the photos attached, in order (served by getReturnPhoto). */
+  photos: number[];
   note: string;
   rejectReason: string;
   shipment: { carrier: string; trackingNo: string; dropOff: boolean; at: string | null };
@@ -973,12 +1012,15 @@ export async function getReturn(db: Kysely<DB>, scope: ReturnScope, number: stri
   else if (scope.grant.regionIds !== null) qb = qb.where("r.region_id", "in", regionList(scope.grant));
   const r = await qb.executeTakeFirst();
   if (!r) return null;
-  const [lines, events] = await Promise.all([
+  const [lines, events, photos] = await Promise.all([
     returnLines(db, r.id),
     db.selectFrom("return_events").selectAll().where("return_id", "=", r.id).orderBy("id").execute(),
+    db.selectFrom("return_photos").select("position").where("return_id", "=", r.id).orderBy("position").execute(),
   ]);
   return {
     id: r.id,
+    orderId: r.order_id,
+    photos: photos.map((p) => p.position),
     number: r.number,
     orderNumber: r.order_number,
     customer: { id: r.customer_id, code: r.customer_code, name: r.customer_name },
@@ -1021,4 +1063,207 @@ export async function getReturn(db: Kysely<DB>, scope: ReturnScope, number: stri
       note: e.note,
     })),
   };
+}
+
+/** A photo of a return for whoever may see the return (its customer, staff in its region); else null. */
+export async function getReturnPhoto(
+  db: Kysely<DB>,
+  scope: ReturnScope,
+  number: string,
+  position: number,
+  variant: "full" | "thumb",
+): Promise<{ sha256: string; contentType: string; bytes: Uint8Array } | null> {
+  let qb = db
+    .selectFrom("return_photos as p")
+    .innerJoin("returns as r", "r.id", "p.return_id")
+    .innerJoin("images as i", "i.id", "p.image_id")
+    .select(["i.sha256", "i.content_type", variant === "thumb" ? "i.thumb as data" : "i.bytes as data"])
+    .where("r.number", "=", number)
+    .where("p.position", "=", position);
+  if (scope.kind === "customer") qb = qb.where("r.customer_id", "=", scope.customerId);
+  else if (scope.grant.regionIds !== null) qb = qb.where("r.region_id", "in", regionList(scope.grant));
+  const row = await qb.executeTakeFirst();
+  if (!row) return null;
+  return { sha256: row.sha256, contentType: variant === "thumb" ? "image/webp" : row.content_type, bytes: row.data };
+}
+
+/**
+ * The returns of one order (already scope-checked by the caller's order read) and, per order
+ * line, the units claimed by live returns and the units received back — for the order's pages.
+ */
+export async function returnsOfOrder(
+  db: Kysely<DB>,
+  orderId: number,
+): Promise<{
+  returns: Array<{ number: string; status: string; createdAt: string; units: number; refundAmount: number | null }>;
+  byLine: Record<number, { claimed: number; received: number }>;
+}> {
+  const [returns, lines] = await Promise.all([
+    db
+      .selectFrom("returns as r")
+      .select([
+        "r.number",
+        "r.status",
+        "r.created_at",
+        "r.refund_amount",
+        (eb) =>
+          eb
+            .selectFrom("return_lines as l")
+            .select((inner) => inner.fn.sum<number>("l.requested_qty").as("u"))
+            .whereRef("l.return_id", "=", "r.id")
+            .as("units"),
+      ])
+      .where("r.order_id", "=", orderId)
+      .orderBy("r.id")
+      .execute(),
+    db
+      .selectFrom("return_lines as l")
+      .innerJoin("returns as r", "r.id", "l.return_id")
+      .select(["l.order_line_id", "l.requested_qty", "l.approved_qty", "l.received_qty"])
+      .where("r.order_id", "=", orderId)
+      .where("r.status", "not in", [...RETURN_VOID_STATUSES])
+      .execute(),
+  ]);
+  const byLine: Record<number, { claimed: number; received: number }> = {};
+  for (const l of lines) {
+    const entry = (byLine[l.order_line_id] ??= { claimed: 0, received: 0 });
+    entry.claimed += claimedBy({ requested: l.requested_qty, approved: l.approved_qty });
+    entry.received += l.received_qty ?? 0;
+  }
+  return {
+    returns: returns.map((r) => ({
+      number: r.number,
+      status: r.status,
+      createdAt: r.created_at,
+      units: Number(r.units ?? 0),
+      refundAmount: r.refund_amount === null ? null : Number(r.refund_amount),
+    })),
+    byLine,
+  };
+}
+
+export interface ReturnsReport {
+  byReason: Array<{ reason: ReturnReason; lines: number; units: number }>;
+  byDisposition: Array<{ disposition: Disposition; units: number }>;
+  byProduct: Array<{
+    skuCode: string;
+    productName: string;
+    units: number;
+    received: number;
+    reasons: Partial<Record<ReturnReason, number>>;
+  }>;
+}
+
+/**
+ * Returns by reason and by product (units requested in live returns; dispositions of units
+ * received) within scope and an optional creation period — the console's small returns report.
+ */
+export async function returnsReport(
+  db: Kysely<DB>,
+  scope: ReturnScope,
+  period: { from?: string; to?: string },
+  topProducts = 20,
+): Promise<ReturnsReport> {
+  let qb = db
+    .selectFrom("return_lines as l")
+    .innerJoin("returns as r", "r.id", "l.return_id")
+    .select([
+      "l.sku_code",
+      "l.product_name",
+      "l.reason",
+      "l.disposition",
+      (eb) => eb.fn.countAll<number>().as("lines"),
+      (eb) => eb.fn.sum<number>("l.requested_qty").as("units"),
+      (eb) => eb.fn.sum<number>(eb.fn.coalesce("l.received_qty", eb.lit(0))).as("received"),
+    ])
+    .where("r.status", "not in", [...RETURN_VOID_STATUSES])
+    .groupBy(["l.sku_code", "l.product_name", "l.reason", "l.disposition"]);
+  if (scope.kind === "customer") qb = qb.where("r.customer_id", "=", scope.customerId);
+  else if (scope.grant.regionIds !== null) qb = qb.where("r.region_id", "in", regionList(scope.grant));
+  if (period.from) qb = qb.where("r.created_at", ">=", period.from);
+  if (period.to) qb = qb.where("r.created_at", "<", period.to);
+  const rows = await qb.execute();
+
+  const reasons = new Map<ReturnReason, { lines: number; units: number }>();
+  const dispositions = new Map<Disposition, number>();
+  const products = new Map<string, ReturnsReport["byProduct"][number]>();
+  for (const row of rows) {
+    const units = Number(row.units ?? 0);
+    const received = Number(row.received ?? 0);
+    const reason = reasons.get(row.reason) ?? { lines: 0, units: 0 };
+    reason.lines += Number(row.lines);
+    reason.units += units;
+    reasons.set(row.reason, reason);
+    if (row.disposition) dispositions.set(row.disposition, (dispositions.get(row.disposition) ?? 0) + received);
+    const product = products.get(row.sku_code) ?? {
+      skuCode: row.sku_code,
+      productName: row.product_name,
+      units: 0,
+      received: 0,
+      reasons: {},
+    };
+    product.units += units;
+    product.received += received;
+    product.reasons[row.reason] = (product.reasons[row.reason] ?? 0) + units;
+    products.set(row.sku_code, product);
+  }
+  return {
+    byReason: RETURN_REASONS.map((reason) => ({ reason, ...(reasons.get(reason) ?? { lines: 0, units: 0 }) })),
+    byDisposition: DISPOSITIONS.map((disposition) => ({ disposition, units: dispositions.get(disposition) ?? 0 })),
+    byProduct: [...products.values()]
+      .sort((a, b) => b.units - a.units || a.skuCode.localeCompare(b.skuCode))
+      .slice(0, topProducts),
+  };
+}
+
+/**
+ * Every return line matching a list query, one row per line, read a page at a time by keyset
+ * so an export streams in constant memory.
+ */
+export async function* returnExportRows(
+  db: Kysely<DB>,
+  scope: ReturnScope,
+  query: Omit<ReturnListQuery, "before" | "limit">,
+  pageSize = 500,
+) {
+  let before: number | undefined;
+  for (;;) {
+    const page = await listReturns(db, scope, { ...query, before, limit: pageSize });
+    if (!page.items.length) return;
+    const lines = await db
+      .selectFrom("return_lines")
+      .selectAll()
+      .where(
+        "return_id",
+        "in",
+        page.items.map((r) => r.id),
+      )
+      .orderBy("return_id", "desc")
+      .orderBy("position")
+      .execute();
+    const byReturn = new Map<number, typeof lines>();
+    for (const line of lines) byReturn.set(line.return_id, [...(byReturn.get(line.return_id) ?? []), line]);
+    for (const r of page.items)
+      for (const line of byReturn.get(r.id) ?? [])
+        yield {
+          number: r.number,
+          orderNumber: r.orderNumber,
+          customerCode: r.customer.code,
+          customerName: r.customer.name,
+          status: r.status,
+          createdAt: r.createdAt,
+          skuCode: line.sku_code,
+          productName: line.product_name,
+          reason: line.reason,
+          note: line.note,
+          requested: line.requested_qty,
+          approved: line.approved_qty,
+          received: line.received_qty,
+          disposition: line.disposition,
+          unitPaid: Number(line.unit_paid),
+          refundAmount: line.refund_amount === null ? null : Number(line.refund_amount),
+        };
+    if (page.nextCursor === null) return;
+    before = page.nextCursor;
+  }
 }

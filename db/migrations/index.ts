@@ -4,6 +4,7 @@ import * as m0002 from "./0002_catalog_and_orders";
 import * as m0003 from "./0003_funds";
 import * as m0004 from "./0004_order_pipeline";
 import * as m0005 from "./0005_returns";
+import * as m0006 from "./0006_return_photos";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   "0003_funds": m0003,
   "0004_order_pipeline": m0004,
   "0005_returns": m0005,
+  "0006_return_photos": m0006,
 };
