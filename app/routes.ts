@@ -44,6 +44,30 @@ export default [
     route("orders-export/:file", "routes/admin/orders-export.ts"),
     route("settings/workflow", "routes/admin/workflow.tsx"),
     // @routes:pipeline-admin
+    route("settings/webhooks", "routes/admin/webhooks.tsx"),
+    route("settings/webhooks/new", "routes/admin/webhook-new.tsx"),
+    route("settings/webhooks/:endpointId", "routes/admin/webhook.tsx"),
+    // @routes:webhooks-admin
+    route("returns", "routes/admin/returns.tsx"),
+    route("returns/new", "routes/admin/return-new.tsx"),
+    route("returns/:number", "routes/admin/return.tsx"),
+    route("returns/:number/photos/:position/:variant", "routes/admin/return-photo.ts"),
+    route("returns-export/:file", "routes/admin/returns-export.ts"),
+    route("returns-report", "routes/admin/returns-report.tsx"),
+    // @routes:returns-admin
+    route("settings/staff", "routes/admin/staff.tsx"),
+    route("settings/staff/new", "routes/admin/staff-new.tsx"),
+    route("settings/staff/:accountId", "routes/admin/staff-edit.tsx"),
+    route("settings/roles", "routes/admin/roles.tsx"),
+    route("settings/roles/new", "routes/admin/role-new.tsx"),
+    route("settings/roles/:roleId", "routes/admin/role-edit.tsx"),
+    route("settings/permissions", "routes/admin/permission-matrix.tsx"),
+    route("settings/audit", "routes/admin/audit-log.tsx"),
+    route("settings/audit-export/:file", "routes/admin/audit-export.ts"),
+    // @routes:staff-admin
+    route("settings/api", "routes/admin/api-reference.tsx"),
+    route("settings/api-tokens", "routes/admin/api-tokens.tsx"),
+    // @routes:api-admin
   ]),
   // The storefront (订货商城): customers' ordering accounts only.
   route("shop", "routes/shop/layout.tsx", [
@@ -61,6 +85,14 @@ export default [
     route("funds/proof/:reportId", "routes/shop/funds-proof.ts"),
     // @routes:funds-shop
     // @routes:pipeline-shop
+    route("returns", "routes/shop/returns.tsx"),
+    route("returns/new", "routes/shop/return-new.tsx"),
+    route("returns/:number", "routes/shop/return.tsx"),
+    route("returns/:number/photos/:position/:variant", "routes/shop/return-photo.ts"),
+    // @routes:returns-shop
   ]),
+  // The HTTP API (API.md): its own small router under app/api/.
+  route("api/v1/*", "routes/api.ts"),
+  // @routes:api
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

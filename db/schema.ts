@@ -68,6 +68,29 @@ export interface DB {
     user_agent: Generated<string>;
   };
   auth_throttle: { key: string; failures: number; window_started_at: string; blocked_until: string | null };
+  api_tokens: {
+    id: Generated<number>;
+    token_hash: string;
+    account_id: number;
+    kind: "session" | "integration";
+    name: Generated<string>;
+    prefix: string;
+    created_at: string;
+    expires_at: string | null;
+    last_used_at: string | null;
+    last_used_ip: Generated<string>;
+    revoked_at: string | null;
+    created_by_account_id: number | null;
+  };
+  api_rate_limits: { key: string; window_no: number; count: number };
+  api_idempotency: {
+    scope: string;
+    key: string;
+    request_hash: string;
+    status: number | null;
+    response_json: string | null;
+    created_at: string;
+  };
   audit_log: {
     id: Generated<number>;
     at: string;
@@ -355,6 +378,45 @@ export interface DB {
     note: Generated<string>;
   };
   return_photos: { return_id: number; image_id: number; position: number };
+  webhook_endpoints: {
+    id: Generated<number>;
+    url: string;
+    description: Generated<string>;
+    events_json: string;
+    active: Generated<number>;
+    secret_ciphertext: string;
+    secret_prefix: string;
+    secret_rotated_at: string;
+    created_by_name: string;
+    created_at: string;
+    updated_at: string;
+  };
+  webhook_deliveries: {
+    id: Generated<number>;
+    endpoint_id: number;
+    outbox_event_id: number;
+    event_type: string;
+    body: string;
+    status: "pending" | "delivered" | "failed";
+    attempts: Generated<number>;
+    version: Generated<number>;
+    next_attempt_at: string;
+    last_attempt_at: string | null;
+    last_status_code: number | null;
+    last_error: string | null;
+    delivered_at: string | null;
+    created_at: string;
+  };
+  webhook_attempts: {
+    id: Generated<number>;
+    delivery_id: number;
+    attempt: number;
+    at: string;
+    status_code: number | null;
+    duration_ms: number;
+    error: string | null;
+    response_excerpt: Generated<string>;
+  };
 }
 
 export type AccountRow = Selectable<DB["accounts"]>;

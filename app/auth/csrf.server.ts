@@ -1,3 +1,6 @@
+/** Requests to the HTTP API (API.md), which alone accepts bearer tokens. */
+export const isApiPath = (request: Request) => new URL(request.url).pathname.startsWith("/api/");
+
 /**
  * CSRF defence (RELIABILITY B5): a request that can change something must come from one of
  * our own pages. Browsers send `Origin` on every cross-site and same-site POST, so a missing
@@ -8,7 +11,13 @@ export function isForeignRequest(
   options: { allowedOrigins: string[]; trustProxy: boolean },
 ): boolean {
   if (["GET", "HEAD", "OPTIONS"].includes(request.method)) return false;
-  if (/^Bearer\s/i.test(request.headers.get("authorization") ?? "")) return false;
+  // The API carries no ambient credentials unless a session cookie rides along: a bearer token,
+  // or no session at all (a script asking POST /api/v1/auth/token for one), has nothing to forge.
+  // Elsewhere an Authorization header proves nothing.
+  if (isApiPath(request)) {
+    if (/^Bearer\s/i.test(request.headers.get("authorization") ?? "")) return false;
+    if (!/(?:^|;)\s*dh_session=/.test(request.headers.get("cookie") ?? "")) return false;
+  }
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return true;
   const origin = request.headers.get("origin");

@@ -1,10 +1,11 @@
 import { data, type MiddlewareFunction } from "react-router";
+import { ApiProblem, problemResponse } from "../api/problem";
 import { getDatabase } from "../db.server";
 import { getEnv } from "../env.server";
 import { loadViewer } from "../services/sessions.server";
 import { requestInfoContext, viewerContext } from "./context";
 import { sessionCookie } from "./cookies.server";
-import { isForeignRequest } from "./csrf.server";
+import { isApiPath, isForeignRequest } from "./csrf.server";
 
 export interface CsrfRefusal {
   reason: "csrf";
@@ -24,6 +25,11 @@ export const requestMiddleware: MiddlewareFunction<Response> = async ({ request,
         .filter(Boolean),
     })
   ) {
+    // API clients get the refusal in the API's own error format.
+    if (isApiPath(request)) {
+      const refusal = new ApiProblem(403, "csrf", "A cookie-authenticated request must come from this site's pages.");
+      return problemResponse(refusal, { "X-Request-Id": requestId, "Cache-Control": "no-store" });
+    }
     throw data({ reason: "csrf" } satisfies CsrfRefusal, { status: 403 });
   }
   const response = await next();

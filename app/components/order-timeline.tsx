@@ -27,7 +27,8 @@ export function OrderTimeline({ entries, ns = "orders" }: { entries: TimelineEnt
             {t(`${ns}.status.${e.toStatus}`, { defaultValue: e.toStatus })}
           </p>
           <p className="text-xs text-slate-500">
-            <DateTime iso={e.at} /> · {t(`orders.actorKind.${e.actorKind}`)} {e.actorName}
+            <DateTime iso={e.at} /> · {t(`orders.actorKind.${e.actorKind}`)}
+            {e.actorKind === "system" ? null : ` ${e.actorName}`}
           </p>
           {e.note ? <p className="mt-1 text-sm text-slate-700">{e.note}</p> : null}
         </li>

@@ -1,13 +1,20 @@
+import { apiEn } from "./areas/api";
 import { customersEn } from "./areas/customers";
 import { fundsEn } from "./areas/funds";
 import { importsEn } from "./areas/imports";
 import { ordersEn } from "./areas/orders";
 import { productsEn } from "./areas/products";
+import { returnsEn } from "./areas/returns";
+import { returnsAdminEn } from "./areas/returns-admin";
+import { returnsShopEn } from "./areas/returns-shop";
 import { shopEn } from "./areas/shop";
+import { staffEn } from "./areas/staff";
 import { stockEn } from "./areas/stock";
+import { webhooksEn } from "./areas/webhooks";
 import type { Resources } from "./zh-CN";
 
 export const en: Resources = {
+  api: apiEn,
   customers: customersEn,
   products: productsEn,
   stock: stockEn,
@@ -15,6 +22,11 @@ export const en: Resources = {
   shop: shopEn,
   orders: ordersEn,
   funds: fundsEn,
+  returns: returnsEn,
+  returnsShop: returnsShopEn,
+  returnsAdmin: returnsAdminEn,
+  staff: staffEn,
+  webhooks: webhooksEn,
   app: { name: "Dinghuo", tagline: "Distributor ordering portal", console: "Console", storefront: "Storefront" },
   language: { label: "Language", "zh-CN": "中文", en: "English" },
   login: {

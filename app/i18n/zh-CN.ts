@@ -1,14 +1,21 @@
 /** Simplified Chinese: the default language. `en.ts` must have exactly the same keys. */
+import { apiZh } from "./areas/api";
 import { customersZh } from "./areas/customers";
 import { fundsZh } from "./areas/funds";
 import { importsZh } from "./areas/imports";
 import { ordersZh } from "./areas/orders";
 import { productsZh } from "./areas/products";
+import { returnsZh } from "./areas/returns";
+import { returnsAdminZh } from "./areas/returns-admin";
+import { returnsShopZh } from "./areas/returns-shop";
 import { shopZh } from "./areas/shop";
+import { staffZh } from "./areas/staff";
 import { stockZh } from "./areas/stock";
+import { webhooksZh } from "./areas/webhooks";
 import type { Shape } from "./shape";
 
 export const zhCN = {
+  api: apiZh,
   customers: customersZh,
   products: productsZh,
   stock: stockZh,
@@ -16,6 +23,11 @@ export const zhCN = {
   shop: shopZh,
   orders: ordersZh,
   funds: fundsZh,
+  returns: returnsZh,
+  returnsShop: returnsShopZh,
+  returnsAdmin: returnsAdminZh,
+  staff: staffZh,
+  webhooks: webhooksZh,
   app: { name: "订货", tagline: "经销商订货平台", console: "管理后台", storefront: "订货商城" },
   language: { label: "语言", "zh-CN": "中文", en: "English" },
   login: {

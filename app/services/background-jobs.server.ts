@@ -4,9 +4,12 @@ import { sweepAutoReceipt } from "./order-admin.server";
 import { type OutboxHandler, sendOutbox } from "./outbox-sender.server";
 import { deleteExpiredSessions } from "./sessions.server";
 import { getSettings } from "./settings.server";
+import { sendWebhooks } from "./webhook-sender.server";
+import { webhookFanOut } from "./webhooks.server";
 
 /**
- * Periodic work every app process runs: auto-receipt, the outbox sender, expired sessions.
+ * Periodic work every app process runs: auto-receipt, the outbox sender (which fans events out
+ * into webhook deliveries), the webhook sender, expired sessions.
  * Each job is safe when several processes run it at once (compare-and-set, leases), and
  * holds nothing in memory between runs.
  */
@@ -14,7 +17,7 @@ export function startBackgroundJobs(
   db: Kysely<DB>,
   options: { handlers?: OutboxHandler[]; onError: (job: string, error: unknown) => void },
 ): () => void {
-  const handlers = options.handlers ?? [];
+  const handlers = [webhookFanOut(db), ...(options.handlers ?? [])];
   const every = (job: string, ms: number, run: () => Promise<unknown>) => {
     let running = false;
     const timer = setInterval(() => {
@@ -31,6 +34,7 @@ export function startBackgroundJobs(
   };
   const timers = [
     every("outbox", 2_000, () => sendOutbox(db, handlers, new Date())),
+    every("webhooks", 2_000, () => sendWebhooks(db, new Date())),
     every("auto-receipt", 10 * 60_000, async () =>
       sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date()),
     ),

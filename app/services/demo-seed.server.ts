@@ -14,6 +14,7 @@ import { type Actor, recordAudit } from "./audit.server";
 import { seedDemoCatalog } from "./demo-catalog-seed.server";
 import { seedDemoFunds } from "./demo-funds-seed.server";
 import { seedDemoOrders } from "./demo-orders-seed.server";
+import { seedDemoReturns } from "./demo-returns-seed.server";
 
 const SEED_ACTOR: Actor = { accountId: null, name: "seed" };
 
@@ -133,5 +134,6 @@ export async function seedDemo(db: Kysely<DB>, now: Date): Promise<{ created: st
   created.push(...(await seedDemoCatalog(db, now)));
   created.push(...(await seedDemoFunds(db, now)));
   created.push(...(await seedDemoOrders(db, now)));
+  created.push(...(await seedDemoReturns(db, now)));
   return { created };
 }

@@ -32,6 +32,7 @@ import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { type ImageRejection, prepareImage } from "./images.server";
 import { afterKey, decodeCursor, encodeCursor } from "./keyset.server";
+import { emitEvent } from "./outbox.server";
 import { inRegionScope } from "./scope.server";
 import { getSettings, updateSettings } from "./settings.server";
 import { assertPermission, PermissionDeniedError, type StaffActor } from "./staff-actor.server";
@@ -810,12 +811,46 @@ function checkBusinessDate(businessDate: string | undefined, now: Date): boolean
   return businessDate === undefined || businessDate <= localDay(now);
 }
 
+/** `payment.recorded` for webhooks, in the transaction that credits the money (DOMAIN §7.6). */
+async function emitPaymentRecorded(
+  trx: Kysely<DB>,
+  entry: LedgerEntryInput,
+  written: { entryId: number; balanceAfter: number },
+  now: Date,
+): Promise<void> {
+  const customer = await trx
+    .selectFrom("customers")
+    .select("code")
+    .where("id", "=", entry.customerId)
+    .executeTakeFirstOrThrow();
+  await emitEvent(
+    trx,
+    {
+      type: "payment.recorded",
+      aggregateType: "payment",
+      aggregateId: String(written.entryId),
+      payload: {
+        entryId: written.entryId,
+        customerCode: customer.code,
+        account: entry.account,
+        kind: entry.kind,
+        amount: entry.amount,
+        balanceAfter: written.balanceAfter,
+        method: entry.method ?? null,
+        reference: entry.reference ?? "",
+        businessDate: entry.businessDate ?? localDay(now),
+      },
+    },
+    now,
+  );
+}
+
 /** One manual movement: scope, lock, write, audit. */
 async function manualMovement(
   db: Kysely<DB>,
   actor: StaffActor,
   entry: LedgerEntryInput,
-  audit: { action: string; extra?: Record<string, unknown> },
+  audit: { action: string; extra?: Record<string, unknown>; paymentEvent?: boolean },
   now: Date,
 ): Promise<FundsActionResult> {
   if (!checkBusinessDate(entry.businessDate, now)) return { ok: false, error: "future_date" };
@@ -848,6 +883,7 @@ async function manualMovement(
       },
       now,
     );
+    if (audit.paymentEvent) await emitPaymentRecorded(trx, entry, written, now);
     return { ok: true, entryId: written.entryId, balanceAfter: written.balanceAfter } as const;
   });
 }
@@ -887,7 +923,7 @@ export async function recordPayment(
       reason: input.reason ?? "",
       businessDate: input.businessDate,
     },
-    { action: repayment ? "funds.repayment" : "funds.payment" },
+    { action: repayment ? "funds.repayment" : "funds.payment", paymentEvent: true },
     now,
   );
 }
@@ -1373,23 +1409,19 @@ export async function confirmPaymentReport(
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) throw new Refusal(await alreadyHandled(trx, report.id));
         const state = await lockBalances(trx, report.customer_id, now);
-        const written = await writeEntry(
-          trx,
-          state,
-          {
-            customerId: report.customer_id,
-            account: "prepaid",
-            kind: "recharge",
-            amount: Number(report.amount),
-            method: report.method,
-            reference: report.reference,
-            businessDate: input.businessDate ?? report.paid_on,
-            paymentReportId: report.id,
-          },
-          actor,
-          now,
-        );
+        const credit: LedgerEntryInput = {
+          customerId: report.customer_id,
+          account: "prepaid",
+          kind: "recharge",
+          amount: Number(report.amount),
+          method: report.method,
+          reference: report.reference,
+          businessDate: input.businessDate ?? report.paid_on,
+          paymentReportId: report.id,
+        };
+        const written = await writeEntry(trx, state, credit, actor, now);
         if (!written.ok) throw new Error(`crediting a payment refused: ${written.error}`);
+        await emitPaymentRecorded(trx, credit, written, now);
         await recordAudit(
           trx,
           actor,

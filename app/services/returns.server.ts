@@ -1126,7 +1126,8 @@ export async function returnsOfOrder(
   ]);
   const byLine: Record<number, { claimed: number; received: number }> = {};
   for (const l of lines) {
-    const entry = (byLine[l.order_line_id] ??= { claimed: 0, received: 0 });
+    const entry = byLine[l.order_line_id] ?? { claimed: 0, received: 0 };
+    byLine[l.order_line_id] = entry;
     entry.claimed += claimedBy({ requested: l.requested_qty, approved: l.approved_qty });
     entry.received += l.received_qty ?? 0;
   }

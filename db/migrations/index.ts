@@ -5,6 +5,9 @@ import * as m0003 from "./0003_funds";
 import * as m0004 from "./0004_order_pipeline";
 import * as m0005 from "./0005_returns";
 import * as m0006 from "./0006_return_photos";
+import * as m0007 from "./0007_staff_admin";
+import * as m0008 from "./0008_api_tokens";
+import * as m0009 from "./0009_webhooks";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   "0004_order_pipeline": m0004,
   "0005_returns": m0005,
   "0006_return_photos": m0006,
+  "0007_staff_admin": m0007,
+  "0008_api_tokens": m0008,
+  "0009_webhooks": m0009,
 };

@@ -91,6 +91,8 @@ export default async function setup(project: TestProject) {
       PORT: String(port),
       LOG_LEVEL: "warn",
       MIGRATE_ON_START: "false",
+      // The webhook journey's receiver listens on 127.0.0.1, which production refuses otherwise.
+      WEBHOOK_ALLOW_PRIVATE: "true",
     },
   });
   for (const stream of [child.stdout, child.stderr]) {

@@ -50,7 +50,22 @@ describe("CSRF check", () => {
     ).toBe(false);
   });
 
-  it("exempts bearer-token API calls, which carry no ambient credentials", () => {
-    expect(isForeignRequest(post({ authorization: "Bearer abc" }), options)).toBe(false);
+  it("exempts bearer-token API calls, which carry no ambient credentials, and nothing else", () => {
+    const api = new Request("http://portal.example:3000/api/v1/orders", {
+      method: "POST",
+      headers: { authorization: "Bearer abc" },
+      body: "{}",
+    });
+    expect(isForeignRequest(api, options)).toBe(false);
+    expect(isForeignRequest(post({ authorization: "Bearer abc" }), options)).toBe(true);
+    const cookieApi = new Request("http://portal.example:3000/api/v1/orders", {
+      method: "POST",
+      headers: { cookie: "dh_lang=en; dh_session=abc" },
+      body: "{}",
+    });
+    expect(isForeignRequest(cookieApi, options)).toBe(true);
+    // A script with no session (asking for a token) has no ambient credentials to forge.
+    const script = new Request("http://portal.example:3000/api/v1/auth/token", { method: "POST", body: "{}" });
+    expect(isForeignRequest(script, options)).toBe(false);
   });
 });

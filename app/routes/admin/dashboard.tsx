@@ -45,16 +45,12 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
                     <span aria-hidden className={`size-2.5 rounded-full ${statusColor(q.status).dot}`} />
                     {t(`steps.${group.pipeline}.${q.key}`)}
                   </p>
-                  {group.pipeline === "orders" ? (
-                    <Link
-                      to={`/admin/orders?status=${q.status}`}
-                      className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700"
-                    >
-                      {q.count}
-                    </Link>
-                  ) : (
-                    <p className="mt-2 text-3xl font-semibold tabular-nums text-slate-900">{q.count}</p>
-                  )}
+                  <Link
+                    to={`/admin/${group.pipeline}?status=${q.status}`}
+                    className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700"
+                  >
+                    {q.count}
+                  </Link>
                   <p className="text-xs text-slate-500">{t("dashboard.waiting")}</p>
                 </Card>
               </li>

@@ -22,6 +22,8 @@ import { availableToSpend } from "../../services/funds.server";
 import { amendOrder, changeSlips, shipmentsOf } from "../../services/order-admin.server";
 import { type OrderActionInput, performOrderAction } from "../../services/order-pipeline.server";
 import { getOrder } from "../../services/orders.server";
+import { orderReturnsByPosition } from "../../services/returnable-orders.server";
+import { RETURNABLE_ORDER_STATUSES } from "../../services/returns.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/order";
 
@@ -48,6 +50,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   ]);
   const step = ORDER_PIPELINE.steps.find((s) => s.status === order.status) ?? null;
   const can = (p: Parameters<typeof viewer.grant.permissions.has>[0]) => viewer.grant.permissions.has(p);
+  // 本单退货: the order's returns and the units returned per line, for staff who may see returns.
+  const returns = can("return.view") ? await orderReturnsByPosition(db, order.id) : null;
   // Finance review shows what the customer can pay with.
   const funds =
     step?.key === "finance_review" && (can("order.finance_review") || can("funds.view"))
@@ -72,6 +76,8 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
       available: funds.available,
     },
     mayOverride: can("customer.credit"),
+    returns,
+    mayStartReturn: can("return.create") && (RETURNABLE_ORDER_STATUSES as readonly string[]).includes(order.status),
     step: step ? { key: step.key, enabled: isEnabled(settings.orderSteps, step.key) } : null,
     may: {
       approve: Boolean(step?.permission && can(step.permission)) && step?.key !== "receipt",
@@ -243,7 +249,8 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
   const { t } = useTranslation();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
-  const { order, slips, shipments, step, may, warehouses } = loaderData;
+  const { order, slips, shipments, step, may, warehouses, returns } = loaderData;
+  const returnedCols = Boolean(returns?.returns.length);
   const v = actionData?.values ?? {};
   const intentButton = (intent: string, label: string, variant: "primary" | "secondary" | "danger" = "primary") => (
     <Button type="submit" name="intent" value={intent} variant={variant} disabled={busy}>
@@ -289,10 +296,13 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
                   <th className={`${thClass} text-right`}>{t("orders.line.quantity")}</th>
                   <th className={`${thClass} text-right`}>{t("orders.line.unitPrice")}</th>
                   <th className={`${thClass} text-right`}>{t("orders.line.amount")}</th>
+                  {returnedCols ? (
+                    <th className={`${thClass} text-right`}>{t("returnsAdmin.orderReturns.returned")}</th>
+                  ) : null}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {order.lines.map((l) => (
+                {order.lines.map((l, i) => (
                   <tr key={l.skuId}>
                     <td className={`${tdClass} font-mono`}>{l.skuCode}</td>
                     <td className={tdClass}>
@@ -307,6 +317,16 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
                     <td className={`${tdClass} text-right`}>
                       <Money fen={l.amount} />
                     </td>
+                    {returnedCols ? (
+                      <td className={`${tdClass} text-right tabular-nums`} data-testid={`returned-${l.skuCode}`}>
+                        {returns?.byPosition[i]?.claimed || <span className="text-slate-400">—</span>}
+                        {returns?.byPosition[i]?.received ? (
+                          <span className="block text-xs text-slate-500">
+                            {t("returnsAdmin.orderReturns.received", { n: returns.byPosition[i].received })}
+                          </span>
+                        ) : null}
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -322,6 +342,7 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
                     <td className={`${tdClass} text-right ${k === "payable" ? "font-semibold" : ""}`}>
                       <Money fen={order.totals[k]} />
                     </td>
+                    {returnedCols ? <td /> : null}
                   </tr>
                 ))}
               </tfoot>
@@ -372,6 +393,63 @@ export default function AdminOrder({ loaderData, actionData }: Route.ComponentPr
                   </li>
                 ))}
               </ul>
+            </section>
+          ) : null}
+          {returns ? (
+            <section data-testid="order-returns">
+              <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+                <h2 className="font-semibold">{t("returns.ofOrder")}</h2>
+                {loaderData.mayStartReturn ? (
+                  <Link
+                    to={`/admin/returns/new?order=${encodeURIComponent(order.number)}`}
+                    className={buttonClass("secondary", "min-h-8")}
+                  >
+                    {t("returnsAdmin.orderReturns.start")}
+                  </Link>
+                ) : null}
+              </div>
+              {returns.returns.length ? (
+                <DataTable caption={t("returns.ofOrder")}>
+                  <thead className="bg-slate-50">
+                    <tr>
+                      <th className={thClass}>{t("returns.number")}</th>
+                      <th className={thClass}>{t("returnsAdmin.columns.status")}</th>
+                      <th className={`${thClass} text-right`}>{t("returnsAdmin.columns.units")}</th>
+                      <th className={`${thClass} text-right`}>{t("returns.refundTotal")}</th>
+                      <th className={thClass}>{t("returnsAdmin.columns.created")}</th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {returns.returns.map((r) => (
+                      <tr key={r.number}>
+                        <td className={`${tdClass} font-mono`}>
+                          <Link to={`/admin/returns/${r.number}`} className="text-brand-700 hover:underline">
+                            {r.number}
+                          </Link>
+                        </td>
+                        <td className={tdClass}>
+                          <StatusBadge status={r.status} label={t(`returns.status.${r.status}`)} />
+                        </td>
+                        <td className={`${tdClass} text-right tabular-nums`}>{r.units}</td>
+                        <td className={`${tdClass} text-right`}>
+                          {r.refundAmount === null ? (
+                            <span className="text-slate-400">—</span>
+                          ) : (
+                            <Money fen={r.refundAmount} />
+                          )}
+                        </td>
+                        <td className={`${tdClass} whitespace-nowrap`}>
+                          <DateTime iso={r.createdAt} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </DataTable>
+              ) : (
+                <p className="rounded-lg border border-slate-200 bg-white p-3 text-sm text-slate-500">
+                  {t("returns.none")}
+                </p>
+              )}
             </section>
           ) : null}
         </div>

@@ -44,6 +44,14 @@ const NAV = [
     icon: "M3 7a2 2 0 0 1 2-2h14a1 1 0 0 1 1 1v3M3 7v11a2 2 0 0 0 2 2h15a1 1 0 0 0 1-1v-3M3 7h17M21 11h-4a2 2 0 0 0 0 4h4z",
   },
   // @nav:shop-funds
+  {
+    to: "/shop/returns",
+    key: "returnsShop.title",
+    end: false,
+    icon: "M9 14 4 9l5-5M4 9h10.5a5.5 5.5 0 0 1 0 11H11",
+    // The phone tab bar keeps five thumb-sized tabs; there returns are reached from my orders.
+    phoneBar: false,
+  },
 ] as const;
 
 export default function ShopLayout({ loaderData }: Route.ComponentProps) {
@@ -101,7 +109,7 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
         aria-label={t("common.menu")}
         className="no-print fixed inset-x-0 bottom-0 z-10 grid grid-cols-5 border-t border-slate-200 bg-white sm:hidden"
       >
-        {NAV.map((item) => (
+        {NAV.filter((item) => !("phoneBar" in item) || item.phoneBar).map((item) => (
           <NavLink
             key={item.to}
             to={item.to}

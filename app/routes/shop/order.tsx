@@ -2,7 +2,7 @@ import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
-import { Button } from "../../components/button";
+import { Button, buttonClass } from "../../components/button";
 import { ChangeSlips } from "../../components/change-slips";
 import { DataTable, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
@@ -18,6 +18,8 @@ import { changeSlips, editSentBackOrder, shipmentsOf } from "../../services/orde
 import { checkLines } from "../../services/order-lines.server";
 import { performOrderAction } from "../../services/order-pipeline.server";
 import { CUSTOMER_CANCELLABLE, getOrder } from "../../services/orders.server";
+import { orderReturnsByPosition } from "../../services/returnable-orders.server";
+import { RETURNABLE_ORDER_STATUSES } from "../../services/returns.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/order";
 
@@ -31,12 +33,21 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   const order = await getOrder(getDatabase().db, params.number, { customerId: viewer.customer.id });
   if (!order) throw data(null, { status: 404 });
   const { db } = getDatabase();
-  const [slips, shipments] = await Promise.all([changeSlips(db, order.id), shipmentsOf(db, order.id)]);
+  const [slips, shipments, returns] = await Promise.all([
+    changeSlips(db, order.id),
+    shipmentsOf(db, order.id),
+    orderReturnsByPosition(db, order.id),
+  ]);
   return {
     title: getI18n(context).t("shop.order.title", { number: order.number }),
     order,
     slips,
     shipments: shipments.filter((s) => s.shippedAt),
+    returns,
+    // The return form shows exactly what is left; here a cheap hint is enough to offer it.
+    canReturn:
+      (RETURNABLE_ORDER_STATUSES as readonly string[]).includes(order.status) &&
+      order.lines.some((l, i) => (returns.byPosition[i]?.claimed ?? 0) < l.quantity),
     placed: new URL(request.url).searchParams.get("placed") === "1",
     cancellable: (CUSTOMER_CANCELLABLE as readonly string[]).includes(order.status),
   };
@@ -141,7 +152,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 export default function OrderPage({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const navigation = useNavigation();
-  const { order, placed, cancellable } = loaderData;
+  const { order, placed, cancellable, returns, canReturn } = loaderData;
   return (
     <>
       <Link to="/shop/orders" className="text-sm text-brand-700">
@@ -150,6 +161,15 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
       <div className="mt-2 flex flex-wrap items-center gap-3">
         <h1 className="font-mono text-xl font-semibold">{order.number}</h1>
         <StatusBadge status={order.status} label={t(`orders.status.${order.status}`)} />
+        {canReturn ? (
+          <Link
+            to={`/shop/returns/new?order=${encodeURIComponent(order.number)}`}
+            className={buttonClass("secondary", "ml-auto")}
+            data-testid="start-return"
+          >
+            {t("returnsShop.startReturn")}
+          </Link>
+        ) : null}
       </div>
       <p className="text-sm text-slate-500">
         <DateTime iso={order.createdAt} />
@@ -193,7 +213,7 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {order.lines.map((l) => (
+                {order.lines.map((l, i) => (
                   <tr key={l.skuCode}>
                     <td className={tdClass}>
                       {l.productName}
@@ -203,6 +223,16 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
                     </td>
                     <td className={`${tdClass} text-right tabular-nums`}>
                       {l.quantity} {l.unit}
+                      {returns.byPosition[i]?.claimed ? (
+                        <span className="block text-xs text-rose-700" data-testid="line-returned">
+                          {t("returnsShop.order.returnedUnits", { count: returns.byPosition[i].claimed })}
+                        </span>
+                      ) : null}
+                      {returns.byPosition[i]?.received ? (
+                        <span className="block text-xs text-slate-500">
+                          {t("returnsShop.order.receivedUnits", { count: returns.byPosition[i].received })}
+                        </span>
+                      ) : null}
                     </td>
                     <td className={`${tdClass} text-right`}>
                       <Money fen={l.unitPrice} />
@@ -323,6 +353,32 @@ export default function OrderPage({ loaderData, actionData }: Route.ComponentPro
                   <DateTime iso={s.shippedAt!} />
                 </p>
               ))}
+            </section>
+          ) : null}
+          {returns.returns.length ? (
+            <section className="rounded-lg border border-slate-200 bg-white p-4" data-testid="order-returns">
+              <h2 className="mb-2 text-base font-semibold">{t("returns.ofOrder")}</h2>
+              <ul className="divide-y divide-slate-100 text-sm">
+                {returns.returns.map((r) => (
+                  <li key={r.number} className="flex flex-wrap items-center justify-between gap-2 py-2">
+                    <span className="min-w-0">
+                      <Link
+                        to={`/shop/returns/${encodeURIComponent(r.number)}`}
+                        className="font-mono text-brand-700 underline"
+                      >
+                        {r.number}
+                      </Link>
+                      <span className="block text-xs text-slate-500">
+                        <DateTime iso={r.createdAt} /> · {t("returnsShop.order.returnUnits", { count: r.units })}
+                      </span>
+                    </span>
+                    <span className="flex items-center gap-2">
+                      <StatusBadge status={r.status} label={t(`returns.status.${r.status}`)} />
+                      {r.refundAmount === null ? null : <Money fen={r.refundAmount} className="font-medium" />}
+                    </span>
+                  </li>
+                ))}
+              </ul>
             </section>
           ) : null}
           <section className="rounded-lg border border-slate-200 bg-white p-4">

@@ -44,7 +44,13 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
     }`;
   return (
     <>
-      <h1 className="text-xl font-semibold">{t("shop.orders.title")}</h1>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h1 className="text-xl font-semibold">{t("shop.orders.title")}</h1>
+        {/* Phones have no returns tab in the bottom bar: this is their way in. */}
+        <Link to="/shop/returns" className="text-sm text-brand-700 underline" data-testid="returns-link">
+          {t("returnsShop.title")}
+        </Link>
+      </div>
       <nav aria-label={t("shop.orders.status")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
         <Link to="/shop/orders" className={chip(status === null)}>
           {t("shop.orders.allStatuses")}

@@ -1,0 +1,25 @@
+import { handleApi } from "../api/handler.server";
+import { requestInfoContext } from "../auth/context";
+import { getViewer } from "../auth/guards.server";
+import { getDatabase } from "../db.server";
+import { logger } from "../logger.server";
+import type { Route } from "./+types/api";
+
+/**
+ * /api/v1/* (API.md): a resource route that hands every request to the API's own dispatcher.
+ * The root middleware has already refused a cookie-authenticated write without our Origin;
+ * bearer-token requests carry no ambient credentials and pass that check.
+ */
+function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
+  const info = context.get(requestInfoContext);
+  return handleApi(request, {
+    db: getDatabase().db,
+    requestId: info.requestId,
+    ip: info.ip,
+    sessionViewer: getViewer(context),
+    onError: (error, where) => logger.error({ err: error, ...where }, "api request failed"),
+  });
+}
+
+export const loader = (args: Route.LoaderArgs) => serve(args);
+export const action = (args: Route.ActionArgs) => serve(args);
