@@ -160,11 +160,12 @@ describe("region scope", () => {
     await expect.poll(() => textOf(page.locator("main table tbody"))).toBe("没有符合条件的记录。");
   });
 
-  test("admin sees all five customers", async () => {
+  test("admin sees all five demo customers, of every region", async () => {
     const { page } = await newBrowser();
     await login(page, baseUrl(), "admin");
     await open(page, `${baseUrl()}/admin/customers`);
     await expect.poll(() => textOf(page.locator("main h1"))).toBe("客户");
-    expect(await customerCodes(page)).toEqual(["C0001", "C0002", "C0003", "C0004", "C0005"]);
+    // Other suites on this database may have added customers of their own.
+    expect(await customerCodes(page)).toEqual(expect.arrayContaining(["C0001", "C0002", "C0003", "C0004", "C0005"]));
   });
 });

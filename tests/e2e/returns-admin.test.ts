@@ -338,7 +338,8 @@ describe("returns in the console", () => {
     await first.click();
     await page.waitForURL(/\/admin\/returns\/TH/);
     await waitForHydration(page);
-    expect(await textOf(page.locator("main"))).toContain("History");
+    // The URL changes before the client-side render of the return: wait for what it shows.
+    await expect.poll(() => textOf(page.locator("main"))).toContain("History");
     await open(page, `${baseUrl()}/admin/returns-report`);
     expect(await textOf(page.locator("main h1"))).toBe("Returns analysis");
     expect(await textOf(page.getByTestId("report-by-reason"))).toContain("Quality problem");

@@ -48,7 +48,12 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const { user, nav } = loaderData;
-  const orderQueues = loaderData.queues.filter((q) => q.pipeline === "orders");
+  // Each pipeline's queues sit under its list in the menu: orders under 订单, returns under 退货单.
+  const QUEUE_LISTS = { "/admin/orders": "orders", "/admin/returns": "returns" } as const;
+  const queuesUnder = (to: string) => {
+    const pipeline = QUEUE_LISTS[to as keyof typeof QUEUE_LISTS];
+    return pipeline ? loaderData.queues.filter((q) => q.pipeline === pipeline) : [];
+  };
   const roleNames = user.roles.map((r) => (r.key ? t(`roles.${r.key}`) : r.name)).join("、");
   return (
     <div className="flex min-h-dvh">
@@ -66,7 +71,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
               <li key={item.to}>
                 <NavLink
                   to={item.to}
-                  end={item.to === "/admin" || item.to === "/admin/orders"}
+                  end={item.to === "/admin" || item.to in QUEUE_LISTS}
                   className={({ isActive }) =>
                     `block rounded-md px-3 py-2 text-sm ${
                       isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"
@@ -75,16 +80,16 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                 >
                   {t(item.labelKey)}
                 </NavLink>
-                {item.to === "/admin/orders" && orderQueues.length ? (
+                {queuesUnder(item.to).length ? (
                   <ul className="mb-1 ml-3 border-l border-slate-200 pl-2" aria-label={t("dashboard.queuesHeading")}>
-                    {orderQueues.map((q) => (
+                    {queuesUnder(item.to).map((q) => (
                       <li key={q.key}>
                         <NavLink
-                          to={`/admin/orders?status=${q.status}`}
+                          to={`${item.to}?status=${q.status}`}
                           className="flex items-center justify-between rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
                           data-testid={`nav-queue-${q.key}`}
                         >
-                          {t(`steps.orders.${q.key}`)}
+                          {t(`steps.${q.pipeline}.${q.key}`)}
                           <span
                             className={`rounded-full px-1.5 tabular-nums ${q.count ? "bg-brand-600 text-white" : "text-slate-400"}`}
                           >
