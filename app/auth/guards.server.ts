@@ -52,6 +52,18 @@ export function requirePermission(request: Request, context: Context, permission
   return viewer;
 }
 
+/**
+ * Staff and roles, tokens and the audit log span every region: administering them needs the
+ * permission without a region limit, or a region-limited account could grant itself the rest.
+ */
+export function requireGlobalPermission(request: Request, context: Context, permission: Permission): StaffViewer {
+  const viewer = requirePermission(request, context, permission);
+  if (viewer.grant.regionIds !== null) {
+    throw data({ reason: "forbidden", permission } satisfies ForbiddenData, { status: 403 });
+  }
+  return viewer;
+}
+
 /** The audit actor for this request: who, from where, under which request id. */
 export function actorOf(
   viewer: Viewer,

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import { canMoveCategory, moveAmongSiblings } from "../domain/category-tree";
-import type { StaffGrant } from "../domain/permissions";
+import { can, type StaffGrant } from "../domain/permissions";
 import { recordAudit } from "./audit.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
 
@@ -21,7 +21,8 @@ export interface CategoryRow {
 
 /** Every category in tree order (parents before their children, siblings by position). */
 export async function listCategories(db: Kysely<DB>, grant: StaffGrant): Promise<CategoryRow[]> {
-  assertPermission({ grant }, "product.view");
+  // Whoever may create or edit products must be able to pick their category.
+  if (!can(grant, "product.manage")) assertPermission({ grant }, "product.view");
   const rows = await db
     .selectFrom("categories as c")
     .select([

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
+import type { StaffGrant } from "../domain/permissions";
 import type { StockMovementKind } from "../domain/stock-movements";
 import { type Actor, recordAudit } from "./audit.server";
 import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset.server";
@@ -353,6 +354,41 @@ export interface MovementListQuery {
   sort?: "at" | "-at";
   after?: string;
   limit: number;
+  /** The reader's grant: a region-limited one sees no document number of another region. */
+  grant?: StaffGrant;
+}
+
+/**
+ * Stock is one ledger for every region, but the orders and returns that moved it are not: a
+ * region-limited reader sees that an order or return moved the stock, not which one elsewhere.
+ */
+async function hideForeignRefs(
+  db: Kysely<DB>,
+  grant: StaffGrant | undefined,
+  items: StockMovementItem[],
+): Promise<StockMovementItem[]> {
+  if (!grant || grant.regionIds === null) return items;
+  const regions = grant.regionIds.length ? (grant.regionIds as number[]) : [-1];
+  const visible = new Set<string>();
+  for (const [type, table] of [
+    ["order", "orders"],
+    ["return", "returns"],
+  ] as const) {
+    const numbers = [...new Set(items.filter((i) => i.refType === type && i.refId).map((i) => i.refId!))];
+    if (!numbers.length) continue;
+    const rows = await db
+      .selectFrom(table)
+      .select("number")
+      .where("number", "in", numbers)
+      .where("region_id", "in", regions)
+      .execute();
+    for (const r of rows) visible.add(`${type}:${r.number}`);
+  }
+  return items.map((i) =>
+    (i.refType === "order" || i.refType === "return") && i.refId && !visible.has(`${i.refType}:${i.refId}`)
+      ? { ...i, refId: null }
+      : i,
+  );
 }
 
 /** The stock ledger, newest first by default, a page at a time. */
@@ -400,11 +436,15 @@ export async function listStockMovements(
     .orderBy("m.id", descending ? "desc" : "asc")
     .limit(query.limit + 1)
     .execute();
-  const page = rows.slice(0, query.limit).map((r) => ({
-    ...r,
-    delta: Number(r.delta),
-    onHandAfter: Number(r.onHandAfter),
-  }));
+  const page = await hideForeignRefs(
+    db,
+    query.grant,
+    rows.slice(0, query.limit).map((r) => ({
+      ...r,
+      delta: Number(r.delta),
+      onHandAfter: Number(r.onHandAfter),
+    })),
+  );
   const last = page[page.length - 1];
   return { items: page, nextCursor: rows.length > query.limit && last ? encodeCursor([last.at, last.id]) : null };
 }

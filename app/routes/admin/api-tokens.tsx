@@ -7,7 +7,7 @@ import {
   revokeIntegrationToken,
   tokenAccountChoices,
 } from "../../api/tokens.server";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { DataTable, tdClass, thClass } from "../../components/data-table";
@@ -25,7 +25,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const { db } = getDatabase();
   const actor = { ...actorOf(viewer, context), grant: viewer.grant };
   const [tokens, accounts] = await Promise.all([listIntegrationTokens(db, actor), tokenAccountChoices(db)]);
@@ -49,7 +49,7 @@ type ActionData =
   | { kind: "error"; fieldErrors: Record<string, string>; message?: string; values: Record<string, string> };
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const { db } = getDatabase();
   const actor = { ...actorOf(viewer, context), grant: viewer.grant };
   const form = Object.fromEntries(

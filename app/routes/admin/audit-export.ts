@@ -1,5 +1,5 @@
 import { data } from "react-router";
-import { requirePermission } from "../../auth/guards.server";
+import { requireGlobalPermission } from "../../auth/guards.server";
 import { getDatabase } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { auditFilterFromUrl } from "../../forms/audit-filter";
@@ -12,7 +12,7 @@ const FILE = /^audit-log\.(csv|xlsx)$/;
 
 /** The audit log as CSV or XLSX, with the list's filters; cells a spreadsheet would run are escaped. */
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const match = FILE.exec(params.file);
   if (!match) throw data(null, { status: 404 });
   const format = match[1] as "csv" | "xlsx";

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
-import { requirePermission } from "../../auth/guards.server";
+import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
 import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
@@ -19,7 +19,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const url = new URL(request.url);
   const filter = auditFilterFromUrl(url, getEnv().APP_TIMEZONE);
   const { db } = getDatabase();

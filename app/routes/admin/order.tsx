@@ -191,7 +191,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
     if (result.code === "not_found") throw data(null, { status: 404 });
     return data<ActionData>(
       { message: `orders.console.errors.${result.code}`, tone: "error", values },
-      { status: result.code === "stale_version" ? 409 : 422 },
+      { status: result.code === "stale_version" ? 409 : result.code === "not_permitted" ? 403 : 422 },
     );
   }
 

@@ -1,7 +1,7 @@
 import { Fragment } from "react";
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
 import { PageHeader } from "../../components/card";
 import { DataTable, thClass } from "../../components/data-table";
@@ -20,7 +20,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const t = getI18n(context).t;
   return {
     title: `${t("staff.matrix.title")} · ${t("app.name")}`,
@@ -31,7 +31,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 type ActionData = { ok: true; changed: number } | { ok: false; error: string };
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const formData = await request.formData();
   // One column per role the form showed as editable: `role` lists them, `p:<id>` holds its ticks
   // and `v:<id>` the version it was based on. A role the form did not list is left alone.

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { SelectField } from "../../components/fields";
@@ -33,7 +33,7 @@ function roleIdOf(params: { roleId?: string }): number {
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const { db } = getDatabase();
   const role = await getRole(db, roleIdOf(params));
   if (!role) throw notFound();
@@ -72,7 +72,7 @@ const ROLE_ERRORS: Record<string, { field: string; message: string }> = {
 };
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const roleId = roleIdOf(params);
   const { db } = getDatabase();
   const actor = actorOf(viewer, context);

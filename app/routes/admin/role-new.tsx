@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
@@ -18,7 +18,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const t = getI18n(context).t;
   return { title: `${t("staff.roles.create")} · ${t("app.name")}` };
 }
@@ -26,7 +26,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 type ActionData = { fieldErrors: Record<string, string>; values: { name: string; permissions: string[] } };
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const formData = await request.formData();
   const values = {
     name: String(formData.get("name") ?? ""),

@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { requirePermission } from "../../auth/guards.server";
+import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
 import { DataTable, tdClass, thClass } from "../../components/data-table";
@@ -17,7 +17,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const t = getI18n(context).t;
   const deleted = new URL(request.url).searchParams.get("deleted");
   return {

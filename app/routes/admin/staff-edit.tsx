@@ -1,7 +1,7 @@
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { DateTime } from "../../components/date-time";
@@ -42,7 +42,7 @@ function accountIdOf(params: { accountId?: string }): number {
 }
 
 export async function loader({ request, context, params }: Route.LoaderArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const { db } = getDatabase();
   const account = await getStaffAccount(db, accountIdOf(params));
   if (!account) throw notFound();
@@ -70,7 +70,7 @@ type ActionData =
     };
 
 export async function action({ request, context, params }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const accountId = accountIdOf(params);
   const { db } = getDatabase();
   const actor = actorOf(viewer, context);

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
-import { actorOf, requirePermission } from "../../auth/guards.server";
+import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { Notice } from "../../components/notice";
@@ -21,7 +21,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "settings.staff");
+  requireGlobalPermission(request, context, "settings.staff");
   const t = getI18n(context).t;
   return {
     title: `${t("staff.list.create")} · ${t("app.name")}`,
@@ -39,7 +39,7 @@ type ActionData =
     };
 
 export async function action({ request, context }: Route.ActionArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const formData = await request.formData();
   const values = keptStaffValues(formData);
   const parsed = parseForm(newStaffSchema, formData);

@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
-import { requirePermission } from "../../auth/guards.server";
+import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
 import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
@@ -31,7 +31,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  const viewer = requirePermission(request, context, "settings.staff");
+  const viewer = requireGlobalPermission(request, context, "settings.staff");
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { db } = getDatabase();
   const [page, options] = await Promise.all([

@@ -38,7 +38,7 @@ export function meta({ data }: Route.MetaArgs) {
 }
 
 export async function loader({ request, context }: Route.LoaderArgs) {
-  requirePermission(request, context, "product.view");
+  const viewer = requirePermission(request, context, "product.view");
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const timeZone = getEnv().APP_TIMEZONE;
   const { db } = getDatabase();
@@ -53,6 +53,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       sort: query.sort,
       after: query.after,
       limit: 50,
+      grant: viewer.grant,
     }),
     listWarehouses(db),
   ]);
