@@ -160,32 +160,52 @@ function submitProblem(result: Extract<SubmitOrderResult, { ok: false }>): ApiPr
   }
 }
 
-function orderActionProblem(result: Extract<OrderActionResult, { ok: false }>): ApiProblem {
+type SharedActionError =
+  | { code: "not_found" }
+  | { code: "not_permitted" }
+  | { code: "already_handled"; status: string; by: string | null; at: string | null }
+  | { code: "stale_version"; status: string; version: number }
+  | { code: "reason_required" };
+
+/** The refusals the order and return pipelines share, worded the same for both. */
+function sharedActionProblem(noun: "order" | "return", result: SharedActionError): ApiProblem {
+  const The = noun === "order" ? "The order" : "The return";
   switch (result.code) {
     case "not_found":
-      return notFound("The order");
+      return notFound(The);
     case "not_permitted":
-      return new ApiProblem(403, "forbidden", "You may not take this action on this order at its current step.");
+      return new ApiProblem(403, "forbidden", `You may not take this action on this ${noun} at its current step.`);
     case "already_handled":
       return new ApiProblem(
         409,
         "already_handled",
         result.by
-          ? `The order was already handled by ${result.by} at ${result.at}; it is now ${result.status}.`
-          : `The order is ${result.status}; this action does not apply any more.`,
+          ? `${The} was already handled by ${result.by} at ${result.at}; it is now ${result.status}.`
+          : `${The} is ${result.status}; this action does not apply any more.`,
         { currentStatus: result.status, by: result.by, at: result.at },
       );
     case "stale_version":
       return new ApiProblem(
         409,
         "stale_version",
-        `The order changed since version you sent; it is now version ${result.version} (${result.status}).`,
+        `${The} changed since the version you sent; it is now version ${result.version} (${result.status}).`,
         { currentStatus: result.status, currentVersion: result.version },
       );
     case "reason_required":
       return new ApiProblem(422, "reason_required", "This action needs a reason.", {
         errors: [{ path: "/reason", message: "required" }],
       });
+  }
+}
+
+function orderActionProblem(result: Extract<OrderActionResult, { ok: false }>): ApiProblem {
+  switch (result.code) {
+    case "not_found":
+    case "not_permitted":
+    case "already_handled":
+    case "stale_version":
+    case "reason_required":
+      return sharedActionProblem("order", result);
     case "shipment_required":
       return new ApiProblem(422, "shipment_required", "Shipment confirmation needs a carrier and tracking number.", {
         errors: [{ path: "/shipment", message: "required" }],
@@ -264,27 +284,11 @@ function createReturnProblem(result: Extract<CreateReturnResult, { ok: false }>)
 function returnActionProblem(result: Extract<ReturnActionResult, { ok: false }>): ApiProblem {
   switch (result.code) {
     case "not_found":
-      return notFound("The return");
     case "not_permitted":
-      return new ApiProblem(403, "forbidden", "You may not take this action on this return at its current step.");
     case "already_handled":
-      return new ApiProblem(
-        409,
-        "already_handled",
-        result.by
-          ? `The return was already handled by ${result.by} at ${result.at}; it is now ${result.status}.`
-          : `The return is ${result.status}; this action does not apply any more.`,
-        { currentStatus: result.status, by: result.by, at: result.at },
-      );
     case "stale_version":
-      return new ApiProblem(409, "stale_version", `The return changed; it is now version ${result.version}.`, {
-        currentStatus: result.status,
-        currentVersion: result.version,
-      });
     case "reason_required":
-      return new ApiProblem(422, "reason_required", "This action needs a reason.", {
-        errors: [{ path: "/reason", message: "required" }],
-      });
+      return sharedActionProblem("return", result);
     case "shipment_required":
       return new ApiProblem(
         422,

@@ -17,6 +17,17 @@ export const thClass =
   "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 whitespace-nowrap";
 export const tdClass = "px-3 py-2 align-top";
 
+/** The one row a table shows when it has nothing to list. */
+export function EmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="px-3 py-6 text-center text-slate-500">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
 /**
  * A column header that sorts by a URL parameter (`sort=field` / `sort=-field`), so sorting
  * works without JavaScript, survives reloads and can be shared as a link.

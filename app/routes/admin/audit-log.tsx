@@ -3,7 +3,7 @@ import { Form, Link } from "react-router";
 import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { SettingsTabs } from "../../components/staff-admin-ui";
@@ -269,13 +269,7 @@ export default function AuditLog({ loaderData }: Route.ComponentProps) {
               </tr>
             );
           })}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={5}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />

@@ -5,7 +5,7 @@ import { data, Form, redirect, useNavigation, useSubmit } from "react-router";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, tdClass, thClass } from "../../components/data-table";
 import { SelectField } from "../../components/fields";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
@@ -371,13 +371,7 @@ export default function Categories({ loaderData, actionData }: Route.ComponentPr
                 </tr>
               );
             })}
-            {categories.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="px-3 py-6 text-center text-slate-500">
-                  {t("products.categories.empty")}
-                </td>
-              </tr>
-            ) : null}
+            {categories.length === 0 ? <EmptyRow colSpan={4}>{t("products.categories.empty")}</EmptyRow> : null}
           </tbody>
         </DataTable>
         <p className="text-sm text-slate-500">{t("products.categories.deleteRule")}</p>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
@@ -177,13 +177,7 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
               </td>
             </tr>
           ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={8}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

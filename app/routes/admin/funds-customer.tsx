@@ -5,7 +5,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { SelectField } from "../../components/fields";
 import { Figure, type FundsRefusal, RefusalNotice, SignedMoney, useFundsFormat } from "../../components/funds-ui";
@@ -496,13 +496,7 @@ function LedgerTable({
             ) : null}
           </tr>
         ))}
-        {entries.length === 0 ? (
-          <tr>
-            <td colSpan={reverseLink ? 10 : 9} className="px-3 py-6 text-center text-slate-500">
-              {t("funds.ledger.empty")}
-            </td>
-          </tr>
-        ) : null}
+        {entries.length === 0 ? <EmptyRow colSpan={reverseLink ? 10 : 9}>{t("funds.ledger.empty")}</EmptyRow> : null}
       </tbody>
     </DataTable>
   );

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { type FundsRefusal, REPORT_BADGE, RefusalNotice, useFundsFormat } from "../../components/funds-ui";
 import { Money } from "../../components/money";
@@ -245,13 +245,7 @@ export default function PaymentReports({ loaderData, actionData }: Route.Compone
               </td>
             </tr>
           ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
-                {t("funds.reports.none")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={8}>{t("funds.reports.none")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

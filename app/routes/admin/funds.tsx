@@ -4,7 +4,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { useFundsFormat } from "../../components/funds-ui";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
@@ -205,13 +205,7 @@ export default function FundBalances({ loaderData, actionData }: Route.Component
               </td>
             </tr>
           ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={10} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={10}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { ListedBadge } from "../../components/product-badges";
@@ -428,13 +428,7 @@ function LevelsTab({ levels, actionData }: { levels: LevelsData["levels"]; actio
           {levels.map((level) => (
             <LevelRow key={`${level.id}:${level.name}:${level.discountBp}`} level={level} actionData={actionData} />
           ))}
-          {levels.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
-                {t("products.prices.levels.empty")}
-              </td>
-            </tr>
-          ) : null}
+          {levels.length === 0 ? <EmptyRow colSpan={6}>{t("products.prices.levels.empty")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <NewLevelForm key={levels.length} actionData={actionData} />
@@ -543,13 +537,7 @@ function SkusTab({ loaderData, actionData }: { loaderData: SkusData; actionData?
                 </td>
               </tr>
             ))}
-            {skus.items.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="px-3 py-6 text-center text-slate-500">
-                  {t("common.noResults")}
-                </td>
-              </tr>
-            ) : null}
+            {skus.items.length === 0 ? <EmptyRow colSpan={3}>{t("common.noResults")}</EmptyRow> : null}
           </tbody>
         </DataTable>
         <KeysetPager
@@ -656,13 +644,7 @@ function SkuPricingPanel({
                 </td>
               </tr>
             ))}
-            {pricing.levels.length === 0 ? (
-              <tr>
-                <td colSpan={4} className="px-3 py-6 text-center text-slate-500">
-                  {t("products.prices.levels.empty")}
-                </td>
-              </tr>
-            ) : null}
+            {pricing.levels.length === 0 ? <EmptyRow colSpan={4}>{t("products.prices.levels.empty")}</EmptyRow> : null}
           </tbody>
         </DataTable>
       </div>
@@ -798,13 +780,7 @@ function CustomersTab({ loaderData, actionData }: { loaderData: CustomersData; a
                 <td className={`${tdClass} text-right tabular-nums`}>{c.ownPriceCount}</td>
               </tr>
             ))}
-            {customers.items.length === 0 ? (
-              <tr>
-                <td colSpan={3} className="px-3 py-6 text-center text-slate-500">
-                  {t("common.noResults")}
-                </td>
-              </tr>
-            ) : null}
+            {customers.items.length === 0 ? <EmptyRow colSpan={3}>{t("common.noResults")}</EmptyRow> : null}
           </tbody>
         </DataTable>
         <KeysetPager

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { ListedBadge, TagBadges } from "../../components/product-badges";
@@ -212,11 +212,7 @@ export default function Products({ loaderData }: Route.ComponentProps) {
             </tr>
           ))}
           {items.length === 0 ? (
-            <tr>
-              <td colSpan={8} className="px-3 py-6 text-center text-slate-500">
-                {filtered ? t("common.noResults") : t("products.list.empty")}
-              </td>
-            </tr>
+            <EmptyRow colSpan={8}>{filtered ? t("common.noResults") : t("products.list.empty")}</EmptyRow>
           ) : null}
         </tbody>
       </DataTable>

@@ -233,6 +233,17 @@ const errorProps = (id: string, error?: Message) => ({
 type Failed = Extract<ActionData, { ok: false }> | null;
 type Line = ReturnDetail["lines"][number];
 
+/** The optional note every step's form carries into the timeline. */
+function NoteField({ value }: { value?: string }) {
+  const { t } = useTranslation();
+  return (
+    <label className="block text-sm">
+      <span className="mb-1 block text-slate-700">{t("returnsAdmin.detail.note")}</span>
+      <input name="note" defaultValue={value ?? ""} maxLength={500} className={`${control} border-slate-300`} />
+    </label>
+  );
+}
+
 function LineLabel({ line }: { line: Line }) {
   return (
     <>
@@ -292,15 +303,7 @@ function ReviewForms({ ret, failed }: { ret: ReturnDetail; failed: Failed }) {
           </tbody>
         </DataTable>
         <p className="text-xs text-slate-500">{t("returnsAdmin.detail.review.hint")}</p>
-        <label className="block text-sm">
-          <span className="mb-1 block text-slate-700">{t("returnsAdmin.detail.note")}</span>
-          <input
-            name="note"
-            defaultValue={mine?.values.note ?? ""}
-            maxLength={500}
-            className={`${control} border-slate-300`}
-          />
-        </label>
+        <NoteField value={mine?.values.note} />
         <Button type="submit" name="intent" value="review" disabled={busy}>
           {t("returnsAdmin.detail.review.approve")}
         </Button>
@@ -369,15 +372,7 @@ function ShipBackForm({ ret, failed }: { ret: ReturnDetail; failed: Failed }) {
         {t("returns.shipment.dropOff")}
       </label>
       <FieldError id="f-carrier" error={error} />
-      <label className="block text-sm">
-        <span className="mb-1 block text-slate-700">{t("returnsAdmin.detail.note")}</span>
-        <input
-          name="note"
-          defaultValue={mine?.values.note ?? ""}
-          maxLength={500}
-          className={`${control} border-slate-300`}
-        />
-      </label>
+      <NoteField value={mine?.values.note} />
       <Button type="submit" name="intent" value="ship_back" disabled={busy}>
         {t("returnsAdmin.detail.shipBack.submit")}
       </Button>
@@ -489,15 +484,7 @@ function InboundForm({
           </select>
           <FieldError id="f-warehouseId" error={warehouseError} />
         </label>
-        <label className="block text-sm">
-          <span className="mb-1 block text-slate-700">{t("returnsAdmin.detail.note")}</span>
-          <input
-            name="note"
-            defaultValue={mine?.values.note ?? ""}
-            maxLength={500}
-            className={`${control} border-slate-300`}
-          />
-        </label>
+        <NoteField value={mine?.values.note} />
       </div>
       <Button type="submit" name="intent" value="inbound" disabled={busy}>
         {t("returnsAdmin.detail.inbound.submit")}
@@ -556,15 +543,7 @@ function RefundForm({ ret, failed, suggested }: { ret: ReturnDetail; failed: Fai
           ) : null}
         </div>
       </div>
-      <label className="block text-sm">
-        <span className="mb-1 block text-slate-700">{t("returnsAdmin.detail.note")}</span>
-        <input
-          name="note"
-          defaultValue={mine?.values.note ?? ""}
-          maxLength={500}
-          className={`${control} border-slate-300`}
-        />
-      </label>
+      <NoteField value={mine?.values.note} />
       <Button type="submit" name="intent" value="refund" disabled={busy}>
         {t("returnsAdmin.detail.refund.submit")}
       </Button>

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { ActiveBadge, roleLabel, SettingsTabs } from "../../components/staff-admin-ui";
@@ -145,13 +145,7 @@ export default function StaffList({ loaderData }: Route.ComponentProps) {
               </td>
             </tr>
           ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={6}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

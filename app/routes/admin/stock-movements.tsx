@@ -4,7 +4,7 @@ import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
@@ -185,13 +185,7 @@ export default function StockMovements({ loaderData }: Route.ComponentProps) {
               <td className={`${tdClass} whitespace-nowrap`}>{m.actorName ?? t("stock.movements.system")}</td>
             </tr>
           ))}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={10} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={10}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

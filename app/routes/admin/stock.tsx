@@ -4,7 +4,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
@@ -248,13 +248,7 @@ export default function Stock({ loaderData, actionData }: Route.ComponentProps) 
               </tr>
             );
           })}
-          {items.length === 0 ? (
-            <tr>
-              <td colSpan={canManage ? 9 : 8} className="px-3 py-6 text-center text-slate-500">
-                {t("common.noResults")}
-              </td>
-            </tr>
-          ) : null}
+          {items.length === 0 ? <EmptyRow colSpan={canManage ? 9 : 8}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       <KeysetPager

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
-import { DataTable, tdClass, thClass } from "../../components/data-table";
+import { DataTable, EmptyRow, tdClass, thClass } from "../../components/data-table";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
@@ -169,13 +169,7 @@ export default function Warehouses({ loaderData, actionData }: Route.ComponentPr
               failed={failedFor("update", w.id)}
             />
           ))}
-          {warehouses.length === 0 ? (
-            <tr>
-              <td colSpan={7} className="px-3 py-6 text-center text-slate-500">
-                {t("stock.warehouses.none")}
-              </td>
-            </tr>
-          ) : null}
+          {warehouses.length === 0 ? <EmptyRow colSpan={7}>{t("stock.warehouses.none")}</EmptyRow> : null}
         </tbody>
       </DataTable>
       {canManage ? (
