@@ -2,13 +2,59 @@
 // A small server on createRequestListener instead of react-router-serve (Express) keeps
 // more of the machine for rendering pages.
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import cluster from "node:cluster";
+import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createRequestListener } from "@react-router/node";
 import helmet from "helmet";
 import sirv from "sirv";
+
+// WORKERS=N (default 1) runs N worker processes sharing the port through node:cluster. Nothing
+// lives in one process's memory (sessions, throttling, sweeps are in the database), so any
+// worker may serve any request. The primary only forks, restarts a worker that died, and
+// passes SIGTERM/SIGINT on; it exits once every worker has finished.
+const workerCount = Number.parseInt(process.env.WORKERS ?? "1", 10);
+if (!Number.isInteger(workerCount) || workerCount < 1) {
+  console.error(`WORKERS must be a whole number ≥ 1 (got "${process.env.WORKERS}")`);
+  process.exit(1);
+}
+if (workerCount > 1 && cluster.isPrimary) {
+  let stopping = false;
+  let failed = false;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < workerCount; i++) fork();
+  cluster.on("exit", (worker, code, signal) => {
+    if (code !== 0) failed = true;
+    if (!stopping) {
+      console.error(
+        JSON.stringify({
+          level: 50,
+          time: Date.now(),
+          msg: "worker died, restarting",
+          pid: worker.process.pid,
+          code,
+          signal,
+        }),
+      );
+      setTimeout(fork, 1000);
+      failed = false;
+    } else if (Object.keys(cluster.workers ?? {}).length === 0) {
+      process.exit(failed ? 1 : 0);
+    }
+  });
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  // The workers' IPC channels keep the primary alive; it ends through process.exit above.
+  await new Promise(() => {});
+}
 
 const buildDir = resolve(process.env.BUILD_DIR ?? "build");
 const build = await import(pathToFileURL(`${buildDir}/server/index.js`).href);
@@ -59,21 +105,42 @@ const handle = createRequestListener({
     return app.createLoadContext({
       ip: forwarded || client.address || "",
       nonce: perRequest.getStore()?.nonce ?? "",
+      requestId: perRequest.getStore()?.requestId,
     });
   },
 });
 
 const server = http.createServer((req, res) => {
   res.cspNonce = randomBytes(16).toString("base64");
-  perRequest.run({ nonce: res.cspNonce }, () =>
-    headers(req, res, (err) => {
-      if (err) {
-        res.statusCode = 500;
-        res.end();
-        return;
-      }
-      assets(req, res, () => handle(req, res));
-    }),
+  // One id per request: on the response (X-Request-Id), on every log line written while it is
+  // handled (the logger's mixin reads it), and on its audit rows.
+  const requestId = randomUUID();
+  const started = process.hrtime.bigint();
+  res.setHeader("X-Request-Id", requestId);
+  res.on("finish", () =>
+    logger.info(
+      {
+        requestId,
+        method: req.method,
+        // The path only: a query string may carry a token (password reset links, API calls).
+        path: (req.url ?? "/").split("?")[0],
+        status: res.statusCode,
+        ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+      },
+      "request",
+    ),
+  );
+  app.runWithRequestId(requestId, () =>
+    perRequest.run({ nonce: res.cspNonce, requestId }, () =>
+      headers(req, res, (err) => {
+        if (err) {
+          res.statusCode = 500;
+          res.end();
+          return;
+        }
+        assets(req, res, () => handle(req, res));
+      }),
+    ),
   );
 });
 

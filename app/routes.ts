@@ -94,5 +94,9 @@ export default [
   // The HTTP API (API.md): its own small router under app/api/.
   route("api/v1/*", "routes/api.ts"),
   // @routes:api
+  // Benchmark-only routes (404 unless BENCH=1): scripts/bench.ts measures the ceilings with them.
+  route("bench/ceiling", "routes/bench/ceiling.ts"),
+  route("bench/ssr", "routes/bench/ssr.tsx"),
+  // @routes:bench
   route("*", "routes/not-found.tsx"),
 ] satisfies RouteConfig;

@@ -16,18 +16,22 @@ import { webhookFanOut } from "./webhooks.server";
 export function startBackgroundJobs(
   db: Kysely<DB>,
   options: { handlers?: OutboxHandler[]; onError: (job: string, error: unknown) => void },
-): () => void {
+): () => Promise<void> {
   const handlers = [webhookFanOut(db), ...(options.handlers ?? [])];
+  // The runs in progress: stopping waits for them, so no transaction is cut off by closing the database.
+  const inFlight = new Set<Promise<unknown>>();
   const every = (job: string, ms: number, run: () => Promise<unknown>) => {
     let running = false;
     const timer = setInterval(() => {
       if (running) return;
       running = true;
-      run()
+      const current: Promise<unknown> = run()
         .catch((error) => options.onError(job, error))
         .finally(() => {
           running = false;
+          inFlight.delete(current);
         });
+      inFlight.add(current);
     }, ms);
     timer.unref();
     return timer;
@@ -40,7 +44,8 @@ export function startBackgroundJobs(
     ),
     every("sessions", 60 * 60_000, () => deleteExpiredSessions(db, new Date())),
   ];
-  return () => {
+  return async () => {
     for (const timer of timers) clearInterval(timer);
+    await Promise.allSettled([...inFlight]);
   };
 }

@@ -8,6 +8,7 @@ import * as m0006 from "./0006_return_photos";
 import * as m0007 from "./0007_staff_admin";
 import * as m0008 from "./0008_api_tokens";
 import * as m0009 from "./0009_webhooks";
+import * as m0010 from "./0010_bench_indexes";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0007_staff_admin": m0007,
   "0008_api_tokens": m0008,
   "0009_webhooks": m0009,
+  "0010_bench_indexes": m0010,
 };

@@ -1,10 +1,13 @@
 // The role × permission matrix over HTTP (RELIABILITY A2, A4): every route of the manifest, as
 // every caller — a staff account per permission holding exactly it, one holding none, three
 // holding two roles (exactly the union), the administrator, a customer and the anonymous —
-// page and `.data` request; every action intent, refused ones changing nothing.
+// page and `.data` request; every action intent, refused ones changing nothing. The same callers
+// over every endpoint of the HTTP API (/api/v1) with bearer tokens of their own.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { type Database, openDatabase } from "../../db/client";
 import {
+  type Access,
   API_MATRIX,
   allows,
   areaOf,
@@ -23,6 +26,9 @@ import {
 } from "../security/access-matrix";
 import { openFingerprinter } from "../security/fingerprint";
 import {
+  type ApiAnswer,
+  apiCall,
+  apiToken,
   dataUrl,
   type Fixtures,
   fill,
@@ -36,6 +42,7 @@ import {
   type ReturnStatus,
   returnAt,
   type SignedInCaller,
+  sentBackOrder,
   signIn,
 } from "../security/fixtures";
 import { request } from "./http";
@@ -86,9 +93,6 @@ describe("the matrix names every route of the manifest, and only those", () => {
       console.warn(`[access-matrix] modules not written yet: ${problems.notWrittenYet.join(", ")}`);
     },
   );
-
-  // The API (/api/v1, issue 8) gets one API_MATRIX entry per endpoint; none yet.
-  if (!Object.keys(API_MATRIX).length) test.todo("API (/api/v1): no API routes yet");
 });
 
 // -----------------------------------------------------------------------------------------
@@ -354,6 +358,286 @@ describe("POST: each action intent answers every caller as the matrix says", () 
     const { res } = await send("/admin/orders.data", viewer, { orders: `${number}:${order.version}` });
     expect(res.status).toBe(200);
     expect(fingerprints.changed(before, fingerprints.take())).toEqual([]);
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+// The HTTP API (/api/v1): every endpoint and action, as every caller, with a bearer token
+// -----------------------------------------------------------------------------------------
+
+/** What the API suite needs besides the shared fixtures: made once, after them. */
+interface ApiWorld {
+  tokens: Map<SignedInCaller, string | null>;
+  line: { skuCode: string; quantity: number };
+  /** A completed order of the dealer of the API suite's own, so its returns do not use up the shared one. */
+  returnable: string;
+  returnSku: string;
+  sentBack: string;
+  warehouseCode: string;
+  workflow: unknown;
+}
+
+let apiWorld: ApiWorld;
+
+interface ApiRequest {
+  method: string;
+  path: string;
+  body?: unknown;
+  /** Another token than the caller's (DELETE /auth/token revokes a throwaway one). */
+  token?: string | null;
+}
+
+const isStaff = (c: SignedInCaller) => c.caller.kind === "staff";
+
+/** Per endpoint without actions: a well-formed request of this caller (writes are real: allowed ones happen). */
+const API_REQUESTS: Record<string, (c: SignedInCaller) => Promise<ApiRequest> | ApiRequest> = {
+  // The anonymous signs in as the account holding no permission (the console actions above reset the spare customer's password).
+  "POST /api/v1/auth/token": () => ({
+    method: "POST",
+    path: "/api/v1/auth/token",
+    body: callers.find((c) => c.label === "[no permission]")!.login,
+  }),
+  "DELETE /api/v1/auth/token": async (c) => ({
+    method: "DELETE",
+    path: "/api/v1/auth/token",
+    token: c.login ? await apiToken(base(), c.login.username, c.login.password) : null,
+  }),
+  "GET /api/v1/me": () => ({ method: "GET", path: "/api/v1/me" }),
+  "GET /api/v1/openapi.json": () => ({ method: "GET", path: "/api/v1/openapi.json" }),
+  "GET /api/v1/products": () => ({ method: "GET", path: "/api/v1/products?limit=5" }),
+  "POST /api/v1/orders": (c) => ({
+    method: "POST",
+    path: "/api/v1/orders",
+    body: {
+      idempotencyKey: randomUUID(),
+      lines: [apiWorld.line],
+      ...(isStaff(c) ? { customerCode: fx.dealer.code } : {}),
+    },
+  }),
+  "GET /api/v1/orders": () => ({ method: "GET", path: "/api/v1/orders?limit=5" }),
+  "GET /api/v1/orders/{number}": () => ({ method: "GET", path: `/api/v1/orders/${fx.orders.pending_order_review}` }),
+  "POST /api/v1/returns": () => ({
+    method: "POST",
+    path: "/api/v1/returns",
+    body: {
+      idempotencyKey: randomUUID(),
+      orderNumber: apiWorld.returnable,
+      lines: [{ skuCode: apiWorld.returnSku, quantity: 1, reason: "quality" }],
+    },
+  }),
+  "GET /api/v1/returns": () => ({ method: "GET", path: "/api/v1/returns?limit=5" }),
+  "GET /api/v1/returns/{number}": () => ({
+    method: "GET",
+    path: `/api/v1/returns/${fx.returns.pending_return_review}`,
+  }),
+  "GET /api/v1/customers/{code}/funds": () => ({ method: "GET", path: `/api/v1/customers/${fx.dealer.code}/funds` }),
+  "POST /api/v1/customers/{code}/payments": () => ({
+    method: "POST",
+    path: `/api/v1/customers/${fx.dealer.code}/payments`,
+    body: { idempotencyKey: randomUUID(), account: "prepaid", amount: 1, method: "bank", reference: "MX-API" },
+  }),
+  "GET /api/v1/customers/{code}/ledger": () => ({
+    method: "GET",
+    path: `/api/v1/customers/${fx.dealer.code}/ledger?limit=5`,
+  }),
+  "GET /api/v1/settings/workflow": () => ({ method: "GET", path: "/api/v1/settings/workflow" }),
+  "PUT /api/v1/settings/workflow": () => ({
+    method: "PUT",
+    path: "/api/v1/settings/workflow",
+    body: apiWorld.workflow,
+  }),
+};
+
+/** Allowed: 200 to a read, anything but 401/403/5xx to a write; refused: 403; no token: 401. */
+function judgeApi(who: Who, caller: Caller, method: string, status: number, body: string): Verdict {
+  const fail = (expected: string): Verdict => ({
+    ok: false,
+    why: `expected ${expected}, got ${status}${problemCode(body)}`,
+  });
+  if (who === "anyone") return status < 500 && status !== 401 && status !== 403 ? { ok: true } : fail("an answer");
+  if (caller.kind === "anonymous") return status === 401 ? { ok: true } : fail("401");
+  if (!allows(who, caller)) return status === 403 ? { ok: true } : fail("403");
+  if (method === "GET") return status === 200 ? { ok: true } : fail("200");
+  return status !== 401 && status !== 403 && status < 500 ? { ok: true } : fail("anything but 401/403/5xx");
+}
+
+function problemCode(body: string): string {
+  const code = /"code":"([a-z_]+)"/.exec(body)?.[1];
+  const permission = /"permission":"([a-z_.]+)"/.exec(body)?.[1];
+  return code ? ` (${code}${permission ? `, wants ${permission}` : ""})` : "";
+}
+
+async function apiSend(c: SignedInCaller, r: ApiRequest): Promise<ApiAnswer> {
+  const token = r.token !== undefined ? r.token : (apiWorld.tokens.get(c) ?? null);
+  return apiCall(base(), r.method, r.path, token, r.body);
+}
+
+interface ApiCase {
+  name: string;
+  key: string;
+  who: Who;
+  action?: string;
+}
+
+const apiCases: ApiCase[] = Object.entries(API_MATRIX).flatMap(([key, access]: [string, Access]) =>
+  access.actions
+    ? Object.entries(access.actions).map(([action, who]) => ({ name: `${key} ${action}`, key, who, action }))
+    : [{ name: key, key, who: access.get }],
+);
+
+/** The body of an action on a document at `status`, at its current version. */
+function actionBody(key: string, action: string, version: number): Record<string, unknown> {
+  const { intent, status } = parseActionKey(action);
+  const body: Record<string, unknown> = { action: intent, version };
+  if (intent === "send_back" || intent === "void" || intent === "reject" || intent === "amend")
+    body.reason = "矩阵测试";
+  if (intent === "amend") body.freight = 100;
+  if (key.includes("/orders/") && intent === "approve" && status === "pending_shipment")
+    body.shipment = { selfPickup: true };
+  if (key.includes("/returns/") && intent === "approve" && status === "pending_return_shipment")
+    body.shipment = { dropOff: true };
+  if (key.includes("/returns/") && intent === "approve" && status === "pending_inbound_review")
+    body.warehouseCode = apiWorld.warehouseCode;
+  return body;
+}
+
+/** The request of an action, on the shared document at its status or on `fresh`. */
+async function actionRequest(c: ApiCase, fresh?: string): Promise<ApiRequest> {
+  const { status } = parseActionKey(c.action!);
+  const orders = c.key.includes("/orders/");
+  const number =
+    fresh ??
+    (orders
+      ? status === "sent_back"
+        ? apiWorld.sentBack
+        : fx.orders[status as OrderStatus]
+      : fx.returns[status as Exclude<ReturnStatus, "completed">]);
+  const { version } = await database.db
+    .selectFrom(orders ? "orders" : "returns")
+    .select("version")
+    .where("number", "=", number)
+    .executeTakeFirstOrThrow();
+  return {
+    method: "POST",
+    path: `/api/v1/${orders ? "orders" : "returns"}/${number}/actions`,
+    body: actionBody(c.key, c.action!, version),
+  };
+}
+
+/** A document of the dealer's own at the action's status, for an allowed caller to move on. */
+async function freshApiDocument(c: ApiCase): Promise<string> {
+  const { status } = parseActionKey(c.action!);
+  if (c.key.includes("/orders/"))
+    return status === "sent_back"
+      ? sentBackOrder(database.db, fx.dealer)
+      : orderAt(database.db, fx.dealer, status as OrderStatus);
+  return returnAt(database.db, fx.dealer, status as ReturnStatus, apiWorld.returnable);
+}
+
+describe("API: every endpoint and action answers every caller's bearer token as API_MATRIX says", () => {
+  beforeAll(async () => {
+    const db = database.db;
+    const tokens = new Map<SignedInCaller, string | null>();
+    await pool(callers, 3, async (c) => {
+      tokens.set(c, c.login ? await apiToken(base(), c.login.username, c.login.password) : null);
+    });
+    const line = await db
+      .selectFrom("order_lines as l")
+      .innerJoin("orders as o", "o.id", "l.order_id")
+      .innerJoin("skus as s", "s.id", "l.sku_id")
+      .select(["s.code", "l.quantity"])
+      .where("o.number", "=", fx.orders.pending_order_review)
+      .executeTakeFirstOrThrow();
+    const returnable = await orderAt(db, fx.dealer, "completed");
+    const warehouse = await db
+      .selectFrom("warehouses")
+      .select("code")
+      .where("active", "=", 1)
+      .orderBy("id")
+      .executeTakeFirstOrThrow();
+    const admin = callers.find((c) => c.label.startsWith("admin"))!;
+    const workflow = await apiCall(base(), "GET", "/api/v1/settings/workflow", tokens.get(admin)!);
+    expect(workflow.status).toBe(200);
+    apiWorld = {
+      tokens,
+      line: { skuCode: line.code, quantity: Number(line.quantity) },
+      returnable,
+      returnSku: line.code,
+      sentBack: await sentBackOrder(db, fx.dealer),
+      warehouseCode: warehouse.code,
+      workflow: workflow.json,
+    };
+  }, 120_000);
+
+  test("every endpoint of the matrix has a request here", () => {
+    const plain = Object.entries(API_MATRIX)
+      .filter(([, a]) => !a.actions)
+      .map(([k]) => k);
+    expect(
+      plain.filter((k) => !API_REQUESTS[k]),
+      "API endpoints without a request",
+    ).toEqual([]);
+    expect(
+      Object.keys(API_REQUESTS).filter((k) => !plain.includes(k)),
+      "requests naming no endpoint",
+    ).toEqual([]);
+  });
+
+  test("a token that is malformed, unknown or revoked is refused with 401 everywhere a token is needed", async () => {
+    const customer = callers.find((c) => c.caller.kind === "customer")!;
+    const revoked = await apiToken(base(), customer.login!.username, customer.login!.password);
+    expect((await apiCall(base(), "DELETE", "/api/v1/auth/token", revoked)).status).toBe(204);
+    const failures: string[] = [];
+    for (const token of ["not-a-token", `${apiWorld.tokens.get(customer)}x`, revoked])
+      for (const path of ["/api/v1/me", `/api/v1/orders/${fx.orders.pending_order_review}`, "/api/v1/returns"]) {
+        const { status } = await apiCall(base(), "GET", path, token);
+        if (status !== 401) failures.push(`${path} with ${token.slice(0, 8)}…: ${status}`);
+      }
+    expect(failures).toEqual([]);
+  });
+
+  test.each(apiCases)("$name", async (c) => {
+    const who = callers.filter((x) => (c.who === "anyone" ? x.caller.kind === "anonymous" : true));
+    const denied = who.filter((x) => !allows(c.who, x.caller));
+    const allowed = who.filter((x) => allows(c.who, x.caller));
+    const failures: Array<{ label: string; line: string }> = [];
+    const build = (x: SignedInCaller) => (c.action ? actionRequest(c) : API_REQUESTS[c.key]!(x));
+
+    // Refused (403; 401 without a token), and not one row changes.
+    const requests = await Promise.all(denied.map(build));
+    const before = fingerprints.take();
+    await pool(denied, CONCURRENCY, async (x) => {
+      const r = requests[denied.indexOf(x)]!;
+      const { status, body } = await apiSend(x, r);
+      const verdict = judgeApi(c.who, x.caller, r.method, status, body);
+      if (!verdict.ok) failures.push({ label: x.label, line: `${x.label}: ${verdict.why}` });
+    });
+    expect(
+      fingerprints.changed(before, fingerprints.take()),
+      `${c.name}: refused requests changed these tables`,
+    ).toEqual([]);
+
+    // Allowed: through (a step action on a document of its own, at the step).
+    for (const x of allowed) {
+      const r = c.action ? await actionRequest(c, await freshApiDocument(c)) : await build(x);
+      const { status, body } = await apiSend(x, r);
+      const verdict = judgeApi(c.who, x.caller, r.method, status, body);
+      if (!verdict.ok) failures.push({ label: x.label, line: `${x.label}: ${verdict.why}` });
+      // A revoked token is dead at once.
+      if (c.key === "DELETE /api/v1/auth/token" && r.token) {
+        const after = await apiCall(base(), "GET", "/api/v1/me", r.token);
+        if (after.status !== 401)
+          failures.push({ label: x.label, line: `${x.label}: revoked token still answers ${after.status}` });
+      }
+    }
+    expect(
+      settle(
+        `API ${c.name}`,
+        failures,
+        who.map((x) => x.label),
+      ),
+      c.name,
+    ).toEqual([]);
   });
 });
 

@@ -2,13 +2,15 @@
 // — page, `.data` request, action, proof image, return photo — gets the same 404 as for an
 // object that does not exist, with no trace of the other dealer in the answer; its own pages show
 // nothing of anyone else. Every storefront route of the access matrix must have a case here.
-// (Supersedes storefront-isolation.test.ts, whose cases are the order ones below.)
+// (Supersedes storefront-isolation.test.ts, whose cases are the order ones below.) The same over
+// the HTTP API with the dealer's bearer token: every endpoint of API_MATRIX has its cases.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { setCartQuantity } from "../../app/services/cart.server";
 import { type Database, openDatabase } from "../../db/client";
 import { API_MATRIX, MATRIX } from "../security/access-matrix";
 import { openFingerprinter } from "../security/fingerprint";
-import { dataUrl, pool } from "../security/fixtures";
+import { apiCall, apiToken, dataUrl, pool } from "../security/fixtures";
 import { found, type Trace, tracesOf } from "../security/traces";
 import { CookieJar, postLogin, request } from "./http";
 
@@ -290,8 +292,6 @@ describe("every storefront route has an isolation case", () => {
       "cases naming no storefront route",
     ).toEqual([]);
   });
-  // API endpoints (issue 8) get their cases with their API_MATRIX entries.
-  if (!Object.keys(API_MATRIX).length) test.todo("API (/api/v1): no API routes yet");
 });
 
 describe("another dealer's objects answer 404 and leave no trace, on the page and its .data request", () => {
@@ -347,5 +347,236 @@ describe("another dealer's objects answer 404 and leave no trace, on the page an
       .where("c.sku_id", "=", otherCartSku.id)
       .executeTakeFirst();
     expect(gz?.quantity).toBe(37);
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+// The HTTP API (/api/v1) with the dealer's bearer token
+// -----------------------------------------------------------------------------------------
+
+interface ApiAsk {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  body?: unknown;
+  /** Another token than the dealer's, or none. */
+  token?: string | null;
+  /** 404: another dealer's object; 403: an endpoint customers never call; "own": its own data. */
+  expect: 404 | 403 | "own";
+  /** Changes something of the dealer's own (tokens): asked after the "nothing changed" check. */
+  writes?: true;
+  /** The catalogue lists every SKU: another dealer's cart line is no trace there. */
+  catalog?: true;
+}
+
+let apiToken_: string;
+let apiSku: { own: { skuCode: string; quantity: number }; completedLine: string };
+
+const otherOrderActions = (): ApiAsk[] =>
+  world.orders.flatMap((o): ApiAsk[] =>
+    ["cancel", "confirm_receipt", "resubmit"].map((action) => ({
+      method: "POST",
+      path: `/api/v1/orders/${o.number}/actions`,
+      body: { action, version: o.version },
+      expect: 404,
+    })),
+  );
+
+/** Per endpoint of API_MATRIX: what the dealer (C0001) asks for with its token. */
+const API_CASES: Record<string, () => Promise<ApiAsk[]> | ApiAsk[]> = {
+  "POST /api/v1/auth/token": () => [
+    {
+      method: "POST",
+      path: "/api/v1/auth/token",
+      body: { username: "hz-dealer", password: "demo1234" },
+      token: null,
+      expect: "own",
+      writes: true,
+    },
+  ],
+  "DELETE /api/v1/auth/token": async () => [
+    {
+      method: "DELETE",
+      path: "/api/v1/auth/token",
+      token: await apiToken(base(), "hz-dealer", "demo1234"),
+      expect: "own",
+      writes: true,
+    },
+  ],
+  "GET /api/v1/me": () => [{ method: "GET", path: "/api/v1/me", expect: "own" }],
+  "GET /api/v1/openapi.json": () => [{ method: "GET", path: "/api/v1/openapi.json", expect: "own" }],
+  "GET /api/v1/products": () => [
+    { method: "GET", path: "/api/v1/products?limit=100", expect: "own", catalog: true },
+    { method: "GET", path: `/api/v1/products?q=${encodeURIComponent("广州粤丰")}`, expect: "own", catalog: true },
+  ],
+  "POST /api/v1/orders": () =>
+    OTHERS.map((code) => ({
+      method: "POST" as const,
+      path: "/api/v1/orders",
+      body: { idempotencyKey: randomUUID(), lines: [apiSku.own], customerCode: code },
+      expect: 404 as const,
+    })),
+  "GET /api/v1/orders": () => [
+    { method: "GET", path: "/api/v1/orders?limit=100", expect: "own" },
+    ...OTHERS.map((code) => ({
+      method: "GET" as const,
+      path: `/api/v1/orders?customerCode=${code}`,
+      expect: "own" as const,
+    })),
+  ],
+  "GET /api/v1/orders/{number}": () => [
+    { method: "GET", path: `/api/v1/orders/${world.own.order}`, expect: "own" },
+    { method: "GET", path: "/api/v1/orders/DH20000101-9999", expect: 404 },
+    ...world.orders.map((o) => ({ method: "GET" as const, path: `/api/v1/orders/${o.number}`, expect: 404 as const })),
+  ],
+  "POST /api/v1/orders/{number}/actions": otherOrderActions,
+  "POST /api/v1/returns": () => [
+    {
+      method: "POST",
+      path: "/api/v1/returns",
+      body: {
+        idempotencyKey: randomUUID(),
+        orderNumber: world.completedOrder,
+        lines: [{ skuCode: apiSku.completedLine, quantity: 1, reason: "quality" }],
+      },
+      expect: 404,
+    },
+  ],
+  "GET /api/v1/returns": () => [
+    { method: "GET", path: "/api/v1/returns?limit=100", expect: "own" },
+    ...OTHERS.map((code) => ({
+      method: "GET" as const,
+      path: `/api/v1/returns?customerCode=${code}`,
+      expect: "own" as const,
+    })),
+    { method: "GET", path: `/api/v1/returns?orderNumber=${world.completedOrder}`, expect: "own" },
+  ],
+  "GET /api/v1/returns/{number}": () =>
+    world.returns.map((r) => ({ method: "GET" as const, path: `/api/v1/returns/${r.number}`, expect: 404 as const })),
+  "POST /api/v1/returns/{number}/actions": () =>
+    world.returns.flatMap((r): ApiAsk[] => [
+      {
+        method: "POST",
+        path: `/api/v1/returns/${r.number}/actions`,
+        body: { action: "cancel", version: r.version },
+        expect: 404,
+      },
+      {
+        method: "POST",
+        path: `/api/v1/returns/${r.number}/actions`,
+        body: { action: "approve", version: r.version, shipment: { dropOff: true } },
+        expect: 404,
+      },
+    ]),
+  "GET /api/v1/customers/{code}/funds": () => [
+    { method: "GET", path: `/api/v1/customers/${A}/funds`, expect: "own" },
+    ...OTHERS.map((code) => ({
+      method: "GET" as const,
+      path: `/api/v1/customers/${code}/funds`,
+      expect: 404 as const,
+    })),
+  ],
+  "GET /api/v1/customers/{code}/ledger": () => [
+    { method: "GET", path: `/api/v1/customers/${A}/ledger?limit=100`, expect: "own" },
+    ...OTHERS.map((code) => ({
+      method: "GET" as const,
+      path: `/api/v1/customers/${code}/ledger`,
+      expect: 404 as const,
+    })),
+  ],
+  // Customers never record payments nor read settings: refused as such, whoever's code is named.
+  "POST /api/v1/customers/{code}/payments": () =>
+    [A, ...OTHERS].map((code) => ({
+      method: "POST" as const,
+      path: `/api/v1/customers/${code}/payments`,
+      body: { idempotencyKey: randomUUID(), account: "prepaid", amount: 100, method: "bank", reference: "ISO-API" },
+      expect: 403 as const,
+    })),
+  "GET /api/v1/settings/workflow": () => [{ method: "GET", path: "/api/v1/settings/workflow", expect: 403 }],
+  "PUT /api/v1/settings/workflow": () => [
+    {
+      method: "PUT",
+      path: "/api/v1/settings/workflow",
+      body: {
+        orders: { order_review: true, finance_review: true, outbound_review: true, shipment: true, receipt: true },
+        returns: { return_review: true, return_shipment: true, inbound_review: true, refund_review: true },
+        autoReceiptDays: 7,
+        allowOverselling: false,
+        stockDisplay: "quantity",
+      },
+      expect: 403,
+    },
+  ],
+};
+
+describe("API: another dealer's objects answer 404 to the dealer's token and leave no trace", () => {
+  beforeAll(async () => {
+    apiToken_ = await apiToken(base(), "hz-dealer", "demo1234");
+    const db = database.db;
+    const own = await db
+      .selectFrom("order_lines as l")
+      .innerJoin("orders as o", "o.id", "l.order_id")
+      .innerJoin("skus as s", "s.id", "l.sku_id")
+      .select(["s.code", "l.quantity"])
+      .where("o.number", "=", world.own.order)
+      .executeTakeFirstOrThrow();
+    const completed = await db
+      .selectFrom("order_lines as l")
+      .innerJoin("orders as o", "o.id", "l.order_id")
+      .innerJoin("skus as s", "s.id", "l.sku_id")
+      .select("s.code")
+      .where("o.number", "=", world.completedOrder)
+      .executeTakeFirstOrThrow();
+    apiSku = { own: { skuCode: own.code, quantity: Number(own.quantity) }, completedLine: completed.code };
+  });
+
+  test("every endpoint of API_MATRIX has isolation cases, and only those", () => {
+    expect(
+      Object.keys(API_MATRIX).filter((k) => !API_CASES[k]),
+      "API endpoints without an isolation case",
+    ).toEqual([]);
+    expect(
+      Object.keys(API_CASES).filter((k) => !API_MATRIX[k]),
+      "cases naming no API endpoint",
+    ).toEqual([]);
+  });
+
+  test("404 (or 403 where customers never may) with no trace of another dealer; the dealer's own answers", async () => {
+    const asks = (await Promise.all(Object.values(API_CASES).map((make) => make()))).flat();
+    const failures: string[] = [];
+    const ask = async (a: ApiAsk) => {
+      const token = a.token !== undefined ? a.token : apiToken_;
+      const res = await apiCall(base(), a.method, a.path, token, a.body);
+      const label = `${a.method} ${a.path}${(a.body as { action?: string } | undefined)?.action ? ` ${(a.body as { action: string }).action}` : ""}`;
+      if (typeof a.expect === "number" && res.status !== a.expect)
+        failures.push(`${label}: ${res.status}, not ${a.expect} ${res.body.slice(0, 200)}`);
+      if (a.expect === "own" && (res.status >= 400 || res.status === 0))
+        failures.push(`${label}: ${res.status} on the dealer's own data`);
+      const shown = a.catalog ? traces.filter((t) => !t.what.includes("cart line")) : traces;
+      const leaks = found(res.body, shown, `${a.path} ${JSON.stringify(a.body ?? {})}`);
+      if (leaks.length) failures.push(`${label}: shows ${leaks.join(", ")}`);
+    };
+    const before = fingerprints.take();
+    await pool(
+      asks.filter((a) => !a.writes),
+      4,
+      ask,
+    );
+    expect(fingerprints.changed(before, fingerprints.take()), "tables changed by the requests").toEqual([]);
+    await pool(
+      asks.filter((a) => a.writes),
+      2,
+      ask,
+    );
+    expect(asks.filter((a) => a.expect === 404).length).toBeGreaterThan(20);
+    expect(failures.sort()).toEqual([]);
+  });
+
+  test("the owner's token reads the same order, so the 404s above are about ownership", async () => {
+    const token = await apiToken(base(), "gz-dealer", "demo1234");
+    const number = world.orders[0]!.number;
+    const res = await apiCall(base(), "GET", `/api/v1/orders/${number}`, token);
+    expect(res.status).toBe(200);
+    expect(found(res.body, traces, `/api/v1/orders/${number}`)).toContain("customer 广州粤丰商贸有限公司");
+    expect((await apiCall(base(), "GET", "/api/v1/customers/C0003/funds", token)).status).toBe(200);
   });
 });

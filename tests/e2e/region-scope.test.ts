@@ -3,7 +3,9 @@
 // in every console page and its `.data` request, searches, exports, statements, the dashboard's
 // queues and the menu's counts — and another region's documents answer 404 (reading and acting).
 // The administrator's answers to the same addresses show those rows exist.
-// (tests/integration/region-scope.test.ts checks the services underneath.)
+// (tests/integration/region-scope.test.ts checks the services underneath.) The same accounts'
+// bearer tokens over the HTTP API: lists, documents, funds and actions.
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { ORDER_PIPELINE } from "../../app/domain/order-pipeline";
 import { PERMISSIONS, type Permission, REGIONAL_MANAGER_PERMISSIONS } from "../../app/domain/permissions";
@@ -11,7 +13,7 @@ import { RETURN_PIPELINE } from "../../app/domain/return-pipeline";
 import { type Database, openDatabase } from "../../db/client";
 import { allows, MATRIX, samplesOf } from "../security/access-matrix";
 import { openFingerprinter } from "../security/fingerprint";
-import { dataUrl, makeRole, makeStaff, pool, signIn } from "../security/fixtures";
+import { apiCall, apiToken, dataUrl, makeRole, makeStaff, PASSWORD, pool, signIn } from "../security/fixtures";
 import { found, type Trace, tracesOf } from "../security/traces";
 import type { CookieJar } from "./http";
 import { request } from "./http";
@@ -32,6 +34,7 @@ let admin: Account;
 let traces: Trace[];
 let eastRegion: number;
 let southRegion: number;
+let eastAllUsername: string;
 /** Documents of other regions, and of 华东 as a control. */
 let other: {
   customer: number;
@@ -112,6 +115,7 @@ beforeAll(async () => {
 
   const everything = await makeRole(db, "区域-全部权限", PERMISSIONS);
   const eastAllAccount = await makeStaff(db, "mx-east-all", [everything], [eastRegion]);
+  eastAllUsername = eastAllAccount.username;
   east = {
     label: "east",
     jar: await signIn(base(), "east", "demo1234"),
@@ -453,5 +457,189 @@ describe("settings that reach every region", () => {
     for (const url of ["/admin/settings/webhooks", "/admin/settings/webhooks.data", "/admin/settings/webhooks/new"])
       expect((await get(url, eastAll)).status, url).toBe(403);
     expect((await get("/admin/settings/webhooks", admin)).status).toBe(200);
+  });
+});
+
+// -----------------------------------------------------------------------------------------
+// The HTTP API (/api/v1) with the same accounts' bearer tokens
+// -----------------------------------------------------------------------------------------
+
+describe("API: a 华东-limited token sees no row of another region and gets 404 for its documents", () => {
+  let tokens: Map<Account, string>;
+  /** Numbers of the orders and returns outside 华东. */
+  let outside: { orders: Set<string>; returns: Set<string> };
+  const OTHER_CODE = "C0003";
+  const OWN_CODE = "C0001";
+
+  beforeAll(async () => {
+    tokens = new Map([
+      [east, await apiToken(base(), "east", "demo1234")],
+      [eastAll, await apiToken(base(), eastAllUsername, PASSWORD)],
+      [admin, await apiToken(base(), "admin", "demo1234")],
+    ]);
+    const db = database.db;
+    const orders = await db.selectFrom("orders").select("number").where("region_id", "!=", eastRegion).execute();
+    const returns = await db.selectFrom("returns").select("number").where("region_id", "!=", eastRegion).execute();
+    outside = { orders: new Set(orders.map((o) => o.number)), returns: new Set(returns.map((r) => r.number)) };
+  });
+
+  /** Every item of a list, page by page (the cursor followed to the end). */
+  async function everyItem(a: Account, path: string): Promise<{ numbers: string[]; bodies: string[]; status: number }> {
+    const numbers: string[] = [];
+    const bodies: string[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const sep = path.includes("?") ? "&" : "?";
+      const url = `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const res = await apiCall(base(), "GET", url, tokens.get(a)!);
+      if (res.status !== 200) return { numbers, bodies, status: res.status };
+      bodies.push(res.body);
+      numbers.push(...(res.json.items as Array<{ number: string }>).map((i) => i.number));
+      cursor = res.json.nextCursor;
+      if (!cursor) break;
+    }
+    return { numbers, bodies, status: 200 };
+  }
+
+  test("GET /orders and /returns, filtered or not, every page: 0 rows of 华南/华北; admin's include them", async () => {
+    const lists: Array<[string, "orders" | "returns"]> = [
+      ["/api/v1/orders", "orders"],
+      [`/api/v1/orders?customerCode=${OTHER_CODE}`, "orders"],
+      ["/api/v1/orders?status=pending_order_review", "orders"],
+      ["/api/v1/returns", "returns"],
+      [`/api/v1/returns?customerCode=${OTHER_CODE}`, "returns"],
+      [`/api/v1/returns?orderNumber=${other.completedOrder}`, "returns"],
+    ];
+    const failures: string[] = [];
+    let adminOutside = 0;
+    for (const [path, kind] of lists)
+      for (const a of [...regional(), admin]) {
+        const { numbers, bodies, status } = await everyItem(a, path);
+        if (status !== 200) failures.push(`${a.label} ${path}: ${status}`);
+        const foreign = numbers.filter((n) => outside[kind].has(n));
+        if (a === admin) {
+          adminOutside += foreign.length;
+          continue;
+        }
+        if (foreign.length) failures.push(`${a.label} ${path}: ${foreign.length} rows of other regions`);
+        const leaks = [...new Set(bodies.flatMap((b) => found(b, traces, path)))];
+        if (leaks.length) failures.push(`${a.label} ${path}: shows ${leaks.slice(0, 5).join(", ")}`);
+      }
+    expect(adminOutside, "admin sees rows of other regions, so the check means something").toBeGreaterThan(0);
+    expect(failures.sort()).toEqual([]);
+  });
+
+  test("their orders, returns and customers' funds and ledger: 404 with no trace; 华东's own: 200", async () => {
+    const docs = [
+      {
+        path: `/api/v1/orders/${other.orderUnderReview.number}`,
+        mine: `/api/v1/orders/${own.order}`,
+        needs: "order.view",
+      },
+      { path: `/api/v1/orders/${other.shippedOrder}`, mine: `/api/v1/orders/${own.shippedOrder}`, needs: "order.view" },
+      { path: `/api/v1/returns/${other.returnWithPhoto}`, mine: `/api/v1/returns/${own.return}`, needs: "return.view" },
+      {
+        path: `/api/v1/customers/${OTHER_CODE}/funds`,
+        mine: `/api/v1/customers/${OWN_CODE}/funds`,
+        needs: "funds.view",
+      },
+      {
+        path: `/api/v1/customers/${OTHER_CODE}/ledger`,
+        mine: `/api/v1/customers/${OWN_CODE}/ledger`,
+        needs: "funds.view",
+      },
+    ];
+    const failures: string[] = [];
+    let asked = 0;
+    for (const d of docs)
+      for (const a of regional()) {
+        if (!a.permissions.has(d.needs as Permission)) continue;
+        for (const [path, wanted] of [
+          [d.path, 404],
+          [d.mine, 200],
+        ] as const) {
+          asked++;
+          const res = await apiCall(base(), "GET", path, tokens.get(a)!);
+          if (res.status !== wanted) failures.push(`${a.label} ${path}: ${res.status}, not ${wanted}`);
+          const leaks = found(res.body, traces, path);
+          if (leaks.length) failures.push(`${a.label} ${path}: shows ${leaks.slice(0, 5).join(", ")}`);
+        }
+      }
+    expect(asked).toBeGreaterThan(10);
+    expect(failures.sort()).toEqual([]);
+    // …and admin reads the same documents.
+    for (const d of docs) expect((await apiCall(base(), "GET", d.path, tokens.get(admin)!)).status, d.path).toBe(200);
+  });
+
+  test("acting on them (actions, a payment, an order or return for their customer) answers 404 and changes nothing", async () => {
+    const sku = await database.db
+      .selectFrom("order_lines as l")
+      .innerJoin("orders as o", "o.id", "l.order_id")
+      .innerJoin("skus as s", "s.id", "l.sku_id")
+      .select(["s.code", "l.quantity"])
+      .where("o.number", "=", other.completedOrder)
+      .executeTakeFirstOrThrow();
+    const o = other.orderUnderReview;
+    const r = other.returnUnderReview;
+    const writes: Array<{ path: string; body: unknown; needs: Permission }> = [
+      {
+        path: `/api/v1/orders/${o.number}/actions`,
+        body: { action: "approve", version: o.version },
+        needs: "order.review",
+      },
+      {
+        path: `/api/v1/orders/${o.number}/actions`,
+        body: { action: "void", version: o.version, reason: "区域测试" },
+        needs: "order.void",
+      },
+      {
+        path: `/api/v1/orders/${o.number}/actions`,
+        body: { action: "amend", version: o.version, reason: "区域测试", freight: 100 },
+        needs: "order.review",
+      },
+      {
+        path: `/api/v1/returns/${r.number}/actions`,
+        body: { action: "reject", version: r.version, reason: "区域测试" },
+        needs: "return.review",
+      },
+      {
+        path: `/api/v1/customers/${OTHER_CODE}/payments`,
+        body: { idempotencyKey: randomUUID(), account: "prepaid", amount: 100, method: "bank", reference: "区域测试" },
+        needs: "funds.manage",
+      },
+      {
+        path: "/api/v1/orders",
+        body: {
+          idempotencyKey: randomUUID(),
+          customerCode: OTHER_CODE,
+          lines: [{ skuCode: sku.code, quantity: Number(sku.quantity) }],
+        },
+        needs: "order.create",
+      },
+      {
+        path: "/api/v1/returns",
+        body: {
+          idempotencyKey: randomUUID(),
+          orderNumber: other.completedOrder,
+          lines: [{ skuCode: sku.code, quantity: 1, reason: "quality" }],
+        },
+        needs: "return.create",
+      },
+    ];
+    const failures: string[] = [];
+    const before = fingerprints.take();
+    for (const a of regional())
+      for (const w of writes) {
+        const res = await apiCall(base(), "POST", w.path, tokens.get(a)!, w.body);
+        // With the permission the document or customer is not there: 404; without, 403 may come first. Never done.
+        const wanted = a.permissions.has(w.needs) ? [404] : [403, 404];
+        const action = (w.body as { action?: string }).action ?? "";
+        if (!wanted.includes(res.status))
+          failures.push(`${a.label} POST ${w.path} ${action}: ${res.status}, not ${wanted} ${res.body.slice(0, 200)}`);
+        const leaks = found(res.body, traces, `${w.path} ${JSON.stringify(w.body)}`);
+        if (leaks.length) failures.push(`${a.label} POST ${w.path} ${action}: shows ${leaks.slice(0, 5).join(", ")}`);
+      }
+    expect(fingerprints.changed(before, fingerprints.take()), "tables changed").toEqual([]);
+    expect(failures.sort()).toEqual([]);
   });
 });

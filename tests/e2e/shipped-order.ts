@@ -17,8 +17,11 @@ export interface ShippedOrder {
   lines: Array<{ skuId: number; skuCode: string; quantity: number }>;
 }
 
-/** Places an order of `lineCount` well-stocked SKUs for the dealer and takes it to 待收货确认 (shipped). */
-export async function shipAnOrder(db: Kysely<DB>, customerCode: string, lineCount = 2): Promise<ShippedOrder> {
+/**
+ * Places an order of `lineCount` well-stocked SKUs for the dealer, funded first, so it waits at
+ * order review and every later step can pass: returns its number.
+ */
+export async function placeAnOrder(db: Kysely<DB>, customerCode: string, lineCount = 2): Promise<string> {
   const customer = await db
     .selectFrom("customers as c")
     .innerJoin("accounts as a", "a.id", "c.account_id")
@@ -56,13 +59,18 @@ export async function shipAnOrder(db: Kysely<DB>, customerCode: string, lineCoun
     { accountId: customer.account_id, name: customer.username, kind: "customer" },
     {
       customerId: customer.id,
-      idempotencyKey: `e2e-shipped-${now.getTime()}-${Math.random()}`,
+      idempotencyKey: `e2e-order-${now.getTime()}-${Math.random()}`,
       lines: skus.map((s) => ({ skuCode: s.code, quantity: s.min_qty * s.multiple * 2 })),
     },
     now,
   );
   if (!placed.ok) throw new Error(`order for ${customerCode} refused: ${JSON.stringify(placed)}`);
-  const number = placed.order.number;
+  return placed.order.number;
+}
+
+/** The same order taken on to 待收货确认 (shipped). */
+export async function shipAnOrder(db: Kysely<DB>, customerCode: string, lineCount = 2): Promise<ShippedOrder> {
+  const number = await placeAnOrder(db, customerCode, lineCount);
   for (let step = 0; step < 4; step++) {
     const order = await db
       .selectFrom("orders")

@@ -6,9 +6,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { type Database, openDatabase } from "../../db/client";
 import { login, open, screenshot, waitForHydration } from "../support/browser";
 import { baseUrl, browsersPerTest, textOf } from "./journey";
+import { placeAnOrder } from "./shipped-order";
 
 const newBrowser = browsersPerTest();
 
@@ -22,8 +24,10 @@ let receiver: Server;
 let receiverUrl: string;
 const received: Received[] = [];
 let verify: (secret: string, headers: IncomingHttpHeaders, rawBody: string) => boolean;
+let database: Database;
 
 beforeAll(async () => {
+  database = openDatabase({ dialect: "sqlite", url: inject("dbPath") });
   // The README's verification example, as written there.
   const readme = readFileSync(resolve(import.meta.dirname, "../../README.md"), "utf8");
   const code = /## Webhooks[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
@@ -44,7 +48,10 @@ beforeAll(async () => {
   await new Promise<void>((done) => receiver.listen(0, "127.0.0.1", done));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/dinghuo/hooks`;
 });
-afterAll(() => new Promise((done) => receiver.close(done)));
+afterAll(async () => {
+  await new Promise((done) => receiver.close(done));
+  await database.close();
+});
 
 describe("webhooks in the console", () => {
   test("an endpoint receives a signed order event from a console approval, shown with its attempt; send again re-delivers", async () => {
@@ -74,10 +81,8 @@ describe("webhooks in the console", () => {
     await page.waitForURL(/\/admin\/settings\/webhooks\/\d+$/);
     const endpointPath = new URL(page.url()).pathname;
 
-    // Approve the first order waiting for order review.
-    await open(page, `${baseUrl()}/admin/orders?status=pending_order_review`);
-    const link = page.locator('[data-testid="order-row"] a').first();
-    const number = await textOf(link);
+    // Approve a fresh, funded order waiting for order review (other suites leave theirs in the queue).
+    const number = await placeAnOrder(database.db, "C0001");
     await open(page, `${baseUrl()}/admin/orders/${number}`);
     await page.getByTestId("approve-form").locator('button[value="approve"]').click();
     await expect.poll(() => textOf(page.locator('[role="status"], [role="alert"]').first())).not.toBe("");

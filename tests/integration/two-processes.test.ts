@@ -8,7 +8,7 @@ import { type OrderActor, performOrderAction } from "../../app/services/order-pi
 import { submitOrder } from "../../app/services/orders.server";
 import { updateSettings } from "../../app/services/settings.server";
 import { makeCustomer, makeOrderableSku, makeRegion, NOW, TEST_ACTOR } from "../support/factories";
-import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
+import { createTestDatabase, type TestDatabase, testDbKind, testPostgresUrl } from "../support/test-db";
 
 const run = promisify(execFile);
 const WORKER = resolve(import.meta.dirname, "../support/race-worker.ts");
@@ -35,20 +35,25 @@ async function place(code: string, key: string) {
 const versionOf = async (number: string) =>
   (await t.db.selectFrom("orders").select("version").where("number", "=", number).executeTakeFirstOrThrow()).version;
 
-/** Runs the tasks split across two separate Node processes on the same database file. */
+/** Runs the tasks split across two separate Node processes on the same database (file or schema). */
 async function inTwoProcesses(tasks: Array<{ number: string; version: number }>): Promise<string[]> {
   const halves = [tasks.filter((_, i) => i % 2 === 0), tasks.filter((_, i) => i % 2 === 1)];
   const outputs = await Promise.all(
     halves.map((half) =>
-      run(process.execPath, ["--import", "tsx", WORKER, t.name, JSON.stringify(half)], { timeout: 60_000 }),
+      run(
+        process.execPath,
+        testDbKind() === "sqlite"
+          ? ["--import", "tsx", WORKER, t.name, JSON.stringify(half)]
+          : ["--import", "tsx", WORKER, testPostgresUrl(), JSON.stringify(half), t.name],
+        { timeout: 60_000 },
+      ),
     ),
   );
   return outputs.flatMap((o) => JSON.parse(o.stdout.trim().split("\n").pop()!) as string[]);
 }
 
 beforeAll(async () => {
-  if (testDbKind() !== "sqlite") return;
-  t = await createTestDatabase("sqlite");
+  t = await createTestDatabase();
   customer = await makeCustomer(t.db, { regionId: (await makeRegion(t.db)).id });
   await recordPayment(
     t.db,
@@ -66,8 +71,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.destroy());
 
-describe.runIf(testDbKind() === "sqlite")("two processes on one SQLite file", () => {
-  it("let exactly one of 50 approvals of one order through, with no SQLITE_BUSY", async () => {
+describe(`two processes on one database (${testDbKind()})`, () => {
+  it("let exactly one of 50 approvals of one order through, with no SQLITE_BUSY or deadlock", async () => {
     const sku = await makeOrderableSku(t.db, { stock: 5 });
     const number = await place(sku.code, "two-proc-approve");
     const version = await versionOf(number);

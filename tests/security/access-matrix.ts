@@ -24,7 +24,14 @@ import { PERMISSIONS, type Permission } from "../../app/domain/permissions";
  * - `"anyone"`: anonymous too (login, health checks, the 404 page);
  * - `"api"`: the HTTP API's own router; its endpoints are listed in API_MATRIX below.
  */
-export type Who = Permission | readonly Permission[] | "staff" | "customer" | "signed-in" | "anyone" | "api";
+export type Who = Permission | readonly Permission[] | "staff" | "customer" | "signed-in" | "anyone" | "api" | AnyOf;
+
+/** Any one of several (the API: a customer on its own objects, or staff holding …). */
+export interface AnyOf {
+  readonly anyOf: readonly Who[];
+}
+
+const anyOf = (...whos: Who[]): AnyOf => ({ anyOf: whos });
 
 export interface Access {
   /** Who may GET the page (and its `.data` request). */
@@ -75,6 +82,9 @@ export const MATRIX: Matrix = {
   "/set-language": { get: "anyone", actions: { "*": "anyone" } },
   "/healthz": { get: "anyone" },
   "/readyz": { get: "anyone" },
+  // The benchmark's ceilings: 404 unless the server runs with BENCH=1 (npm run bench).
+  "/bench/ceiling": { get: "anyone" },
+  "/bench/ssr": { get: "anyone" },
   "/images/:imageId/:variant": { get: "signed-in", at: "/images/{productImage}/thumb" },
   "/*": { get: "anyone", at: "/no-such-page" },
   "/api/v1/*": { get: "api", note: "the API's own router: endpoints in API_MATRIX" },
@@ -341,18 +351,116 @@ export const MATRIX: Matrix = {
 };
 
 /**
- * The HTTP API (/api/v1, issue 8): one entry per endpoint, `"METHOD /api/v1/path"` → Access
- * (with `get` for what the endpoint does, whatever its method). No API endpoints are covered
- * yet; the suites report that instead of inventing them.
- */
-/**
  * Answers that differ from the matrix today and are not leaks (nothing is shown or changed):
  * `"<test name> <caller>"` → why. Reported on every run; a deviation that stops happening fails
  * the suite so its line is removed. Fix the app, not this list.
  */
 export const KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {};
 
-export const API_MATRIX: Readonly<Record<string, Access>> = {};
+/**
+ * The HTTP API (/api/v1, issue 8, API.md): one entry per endpoint of the API's table
+ * (app/api/endpoints.server.ts `ENDPOINTS`), `"METHOD /api/v1/path"` with the table's `{name}`
+ * parameters → Access, with `get` for who may call the endpoint whatever its method. The two
+ * action endpoints list per `action@status` who may take that action on a document waiting at
+ * that status (the endpoint's own `get` lets a caller in first: staff also need order.view /
+ * return.view). Objects named by a path are the caller's own (customers) or in its regions.
+ */
+const ORDER_READER = anyOf("customer", "order.view");
+const RETURN_READER = anyOf("customer", "return.view");
+
+export const API_MATRIX: Readonly<Record<string, Access>> = {
+  "POST /api/v1/auth/token": { get: "anyone" },
+  "DELETE /api/v1/auth/token": { get: "signed-in" },
+  "GET /api/v1/me": { get: "signed-in" },
+  "GET /api/v1/openapi.json": { get: "anyone" },
+  "GET /api/v1/products": { get: anyOf("customer", "product.view") },
+  "POST /api/v1/orders": { get: anyOf("customer", "order.create") },
+  "GET /api/v1/orders": { get: ORDER_READER },
+  "GET /api/v1/orders/{number}": { get: ORDER_READER },
+  "POST /api/v1/orders/{number}/actions": {
+    get: ORDER_READER,
+    actions: {
+      "approve@pending_order_review": ORDER_REVIEW,
+      "approve@pending_finance_review": ["order.view", "order.finance_review"],
+      "approve@pending_outbound_review": ["order.view", "order.outbound_review"],
+      "approve@pending_shipment": ["order.view", "order.ship"],
+      "confirm_receipt@pending_receipt": anyOf("customer", ["order.view", "order.confirm_receipt"]),
+      "send_back@pending_order_review": ORDER_REVIEW,
+      "void@pending_order_review": ["order.view", "order.void"],
+      "amend@pending_order_review": ORDER_REVIEW,
+      "cancel@pending_order_review": "customer",
+      "resubmit@sent_back": "customer",
+    },
+  },
+  "POST /api/v1/returns": { get: anyOf("customer", "return.create") },
+  "GET /api/v1/returns": { get: RETURN_READER },
+  "GET /api/v1/returns/{number}": { get: RETURN_READER },
+  "POST /api/v1/returns/{number}/actions": {
+    get: RETURN_READER,
+    actions: {
+      "approve@pending_return_review": ["return.view", "return.review"],
+      "reject@pending_return_review": ["return.view", "return.review"],
+      "approve@pending_return_shipment": anyOf("customer", ["return.view", "return.create"]),
+      "approve@pending_inbound_review": ["return.view", "return.inbound_review"],
+      "approve@pending_refund_review": ["return.view", "return.refund_review"],
+      "cancel@pending_return_review": "customer",
+    },
+  },
+  "GET /api/v1/customers/{code}/funds": { get: anyOf("customer", "funds.view") },
+  // API.md: staff with funds.manage (the console's payment form also wants funds.view to open the page).
+  "POST /api/v1/customers/{code}/payments": { get: "funds.manage" },
+  "GET /api/v1/customers/{code}/ledger": { get: anyOf("customer", "funds.view") },
+  "GET /api/v1/settings/workflow": { get: "settings.workflow" },
+  "PUT /api/v1/settings/workflow": { get: "settings.workflow" },
+};
+
+/** One endpoint of the API's table, as the matrix is checked against it. */
+export interface ApiEndpointRef {
+  method: string;
+  /** Below /api/v1, with `{name}` parameters (the table's own form). */
+  path: string;
+  /** The body's `action` values, for the action endpoints. */
+  actions?: readonly string[];
+}
+
+export const apiKey = (e: { method: string; path: string }) => `${e.method} /api/v1${e.path}`;
+
+/** What is wrong between API_MATRIX and the API's endpoint table: the suites expect every list empty. */
+export function apiMatrixProblems(endpoints: readonly ApiEndpointRef[]): {
+  withoutEntry: string[];
+  withoutEndpoint: string[];
+  malformed: string[];
+} {
+  const keys = endpoints.map(apiKey);
+  const malformed: string[] = [];
+  for (const [key, entry] of Object.entries(API_MATRIX)) {
+    for (const who of [entry.get, ...Object.values(entry.actions ?? {})])
+      for (const name of namedPermissions(who))
+        if (!permissionsOf(name as Permission).length) malformed.push(`${key}: unknown permission ${name}`);
+    const endpoint = endpoints.find((e) => apiKey(e) === key);
+    if (!endpoint) continue;
+    const listed = new Set(Object.keys(entry.actions ?? {}).map((k) => parseActionKey(k).intent));
+    for (const action of endpoint.actions ?? [])
+      if (!listed.has(action)) malformed.push(`${key}: the matrix lists no entry for action ${action}`);
+    for (const action of listed)
+      if (!(endpoint.actions ?? []).includes(action ?? ""))
+        malformed.push(`${key}: the matrix lists action ${action}, the endpoint has none such`);
+  }
+  return {
+    withoutEntry: keys.filter((k) => !API_MATRIX[k]),
+    withoutEndpoint: Object.keys(API_MATRIX).filter((k) => !keys.includes(k)),
+    malformed,
+  };
+}
+
+/** Every dotted name a Who uses, real permission or not. */
+function namedPermissions(who: Who): string[] {
+  if (typeof who === "string") return who.includes(".") ? [who] : [];
+  if (isAnyOf(who)) return who.anyOf.flatMap(namedPermissions);
+  return [...who];
+}
+
+export const isAnyOf = (who: Who): who is AnyOf => typeof who === "object" && !Array.isArray(who) && "anyOf" in who;
 
 // -----------------------------------------------------------------------------------------
 // Reading the route manifest
@@ -456,6 +564,7 @@ export type Caller =
 
 /** Does `who` let this caller in? */
 export function allows(who: Who, caller: Caller): boolean {
+  if (isAnyOf(who)) return who.anyOf.some((w) => allows(w, caller));
   if (who === "anyone") return true;
   if (who === "api") return false;
   if (who === "signed-in") return caller.kind !== "anonymous";
@@ -468,6 +577,7 @@ export function allows(who: Who, caller: Caller): boolean {
 
 /** Every permission a Who names (to check the matrix only uses real keys). */
 export function permissionsOf(who: Who): Permission[] {
+  if (isAnyOf(who)) return who.anyOf.flatMap(permissionsOf);
   if (Array.isArray(who)) return [...who];
   return (PERMISSIONS as readonly string[]).includes(who as string) ? [who as Permission] : [];
 }

@@ -1,7 +1,8 @@
 /**
  * "Nothing changed": a hash per table of the e2e database, read straight from the SQLite file.
  * Tables the server touches on its own (sessions, throttling, the outbox sender's bookkeeping)
- * are left out; everything a refused request could change is in.
+ * and the API's request counters and token last-use stamps are left out; everything a refused
+ * request could change is in.
  */
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
@@ -14,7 +15,14 @@ const VOLATILE = new Set([
   "webhook_attempts",
   "kysely_migration",
   "kysely_migration_lock",
+  // The API's per-token request counters: every request, allowed or not, counts.
+  "api_rate_limits",
 ]);
+
+/** Columns the server writes on its own in otherwise meaningful tables: a token's last use. */
+const VOLATILE_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  api_tokens: ["last_used_at", "last_used_ip"],
+};
 
 export type Fingerprint = Map<string, string>;
 
@@ -36,11 +44,11 @@ export function openFingerprinter(dbPath: string) {
       const sql =
         name === "images" ? `SELECT id, sha256 FROM "images" ORDER BY id` : `SELECT * FROM "${name}" ORDER BY rowid`;
       for (const row of db.prepare(sql).iterate()) {
+        const skip = VOLATILE_COLUMNS[name] ?? [];
         const plain = Object.fromEntries(
-          Object.entries(row as Record<string, unknown>).map(([k, v]) => [
-            k,
-            Buffer.isBuffer(v) ? createHash("sha1").update(v).digest("hex") : v,
-          ]),
+          Object.entries(row as Record<string, unknown>)
+            .filter(([k]) => !skip.includes(k))
+            .map(([k, v]) => [k, Buffer.isBuffer(v) ? createHash("sha1").update(v).digest("hex") : v]),
         );
         hash.update(JSON.stringify(plain));
       }

@@ -93,6 +93,8 @@ export interface SignedInCaller {
   label: string;
   caller: Caller;
   jar: CookieJar | null;
+  /** The account's credentials (null: the anonymous), for an API token of its own. */
+  login: { username: string; password: string } | null;
 }
 
 /**
@@ -135,15 +137,22 @@ export async function makeCallers(
     label: s.label,
     caller: { kind: "staff" as const, permissions: new Set(s.permissions) },
     jar: await signIn(baseUrl, s.account.username),
+    login: { username: s.account.username, password: PASSWORD },
   }));
   callers.push(
     {
       label: "admin (系统管理员)",
       caller: { kind: "staff", permissions: ALL },
       jar: await signIn(baseUrl, "admin", "demo1234"),
+      login: { username: "admin", password: "demo1234" },
     },
-    { label: "customer", caller: { kind: "customer" }, jar: await signIn(baseUrl, customerUsername, customerPassword) },
-    { label: "anonymous", caller: { kind: "anonymous" }, jar: null },
+    {
+      label: "customer",
+      caller: { kind: "customer" },
+      jar: await signIn(baseUrl, customerUsername, customerPassword),
+      login: { username: customerUsername, password: customerPassword },
+    },
+    { label: "anonymous", caller: { kind: "anonymous" }, jar: null, login: null },
   );
   return callers;
 }
@@ -459,4 +468,66 @@ export function dataUrl(url: string): string {
   const [path = "", query] = url.split("?");
   const base = path === "/" ? "/_root.data" : `${path.replace(/\/$/, "")}.data`;
   return query ? `${base}?${query}` : base;
+}
+
+// -----------------------------------------------------------------------------------------
+// The HTTP API
+// -----------------------------------------------------------------------------------------
+
+/** A bearer token for an account, from POST /api/v1/auth/token (the endpoint every script starts with). */
+export async function apiToken(baseUrl: string, username: string, password = PASSWORD): Promise<string> {
+  const res = await fetch(new URL("/api/v1/auth/token", baseUrl), {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  expect(res.status, `API token for ${username}`).toBe(201);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: string;
+  json: any;
+}
+
+/** One API request: a bearer token (or none), a JSON body (or none). */
+export async function apiCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<ApiAnswer> {
+  const headers: Record<string, string> = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    redirect: "manual",
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  return { status: res.status, body: text, json };
+}
+
+/** An order of `dealer` sent back (退回) at order review, for the customer's resubmit. */
+export async function sentBackOrder(db: Kysely<DB>, dealer: Dealer): Promise<string> {
+  const number = await orderAt(db, dealer, "pending_order_review");
+  const result = await performOrderAction(
+    db,
+    ADMIN,
+    number,
+    { type: "send_back", reason: "矩阵测试", version: await versionOf(db, "orders", number) },
+    new Date(),
+  );
+  if (!result.ok) throw new Error(`order ${number} not sent back: ${JSON.stringify(result)}`);
+  return number;
 }

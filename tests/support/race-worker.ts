@@ -1,12 +1,15 @@
-// A second (and third) process for the multi-process races: opens the same SQLite file and
-// fires its share of actions at once, then prints the results as one JSON line.
+// A second (and third) process for the multi-process races: opens the same SQLite file (or the
+// same PostgreSQL schema) and fires its share of actions at once, then prints the results as
+// one JSON line.   race-worker <sqlite-file | postgres-url> <tasks-json> [pg-schema]
 import { BUILTIN_ROLES } from "../../app/domain/permissions";
 import { type OrderActor, performOrderAction } from "../../app/services/order-pipeline.server";
 import { openDatabase } from "../../db/client";
 
-const [file, json] = process.argv.slice(2);
+const [file, json, schema] = process.argv.slice(2);
 const tasks = JSON.parse(json!) as Array<{ number: string; version: number }>;
-const database = openDatabase({ dialect: "sqlite", url: file! });
+const database = file!.startsWith("postgres")
+  ? openDatabase({ dialect: "postgres", url: file!, schema })
+  : openDatabase({ dialect: "sqlite", url: file! });
 const actor: OrderActor = {
   accountId: null,
   name: `worker-${process.pid}`,
