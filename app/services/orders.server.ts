@@ -70,6 +70,21 @@ function replay(
  * The idempotency key makes a double click or a retry yield the same one order; the same key
  * with another body is refused.
  */
+/**
+ * Lines of one SKU become one line with the summed quantity: an order holds a SKU once, as its
+ * reservations and shipment records do (the cart already merges; the API and imports may not).
+ */
+function mergeSameSku(lines: readonly LineRequest[]): LineRequest[] {
+  const merged = new Map<string, LineRequest>();
+  for (const line of lines) {
+    const code = line.skuCode.trim();
+    const seen = merged.get(code);
+    if (seen) seen.quantity += line.quantity;
+    else merged.set(code, { ...line, skuCode: code });
+  }
+  return [...merged.values()];
+}
+
 export async function submitOrder(
   db: Kysely<DB>,
   actor: ActorWithKind,
@@ -105,7 +120,7 @@ export async function submitOrder(
   }
 
   const settings = await getSettings(db);
-  const checked = await checkLines(db, input.customerId, input.lines, settings);
+  const checked = await checkLines(db, input.customerId, mergeSameSku(input.lines), settings);
   if (checked.some((l) => l.problem)) return { ok: false, error: "invalid_lines", lines: checked };
   const goods = checked.reduce((sum, l) => sum + l.unitPrice! * l.input.quantity, 0);
 

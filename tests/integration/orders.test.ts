@@ -60,6 +60,26 @@ describe(`order submission (${testDbKind()})`, () => {
     await t.db.updateTable("customers").set({ level_id: null }).where("id", "=", a.id).execute();
   });
 
+  it("makes one line of two lines of the same SKU, with the summed quantity", async () => {
+    const sku = await makeOrderableSku(t.db, { basePrice: 1000 });
+    const result = await submitOrder(
+      t.db,
+      actorA(),
+      {
+        customerId: a.id,
+        idempotencyKey: "k-same-sku",
+        lines: [
+          { skuCode: sku.code, quantity: 2 },
+          { skuCode: ` ${sku.code} `, quantity: 3 },
+        ],
+      },
+      NOW,
+    );
+    if (!result.ok) throw new Error(result.error);
+    const order = await getOrder(t.db, result.order.number, { customerId: a.id });
+    expect(order?.lines).toEqual([expect.objectContaining({ skuCode: sku.code, quantity: 5, amount: 5000 })]);
+  });
+
   it("turns 20 concurrent replays of one submission into one order", async () => {
     const sku = await makeOrderableSku(t.db);
     const input = { customerId: a.id, idempotencyKey: "k-race", lines: [{ skuCode: sku.code, quantity: 2 }] };
