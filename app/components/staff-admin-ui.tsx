@@ -1,7 +1,9 @@
 import type { TFunction } from "i18next";
+import type { InputHTMLAttributes } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { PERMISSION_AREAS } from "../domain/permissions";
+import { TextField } from "./text-field";
 
 /** A role as people know it: built-in roles by their translated name, custom ones by theirs. */
 export function roleLabel(t: TFunction, role: { key: string | null; name: string }): string {
@@ -209,5 +211,22 @@ export function AccessFields({
         ) : null}
       </fieldset>
     </>
+  );
+}
+
+/** One's own password, asked again before roles are given or changed. */
+export function ActorPasswordField({ error, input }: { error?: string; input: InputHTMLAttributes<HTMLInputElement> }) {
+  const { t } = useTranslation();
+  return (
+    <div className="rounded-md border border-amber-200 bg-amber-50/60 p-3 sm:col-span-2">
+      <TextField
+        label={t("staff.form.actorPassword")}
+        type="password"
+        autoComplete="current-password"
+        error={error}
+        {...input}
+      />
+      <p className="mt-1 text-xs text-slate-600">{t("staff.form.actorPasswordHint")}</p>
+    </div>
   );
 }

@@ -7,7 +7,7 @@ import { Card, PageHeader } from "../../components/card";
 import { DateTime } from "../../components/date-time";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
-import { AccessFields, ActiveBadge, SettingsTabs } from "../../components/staff-admin-ui";
+import { AccessFields, ActiveBadge, ActorPasswordField, SettingsTabs } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
 import { getDatabase } from "../../db.server";
 import {
@@ -262,16 +262,7 @@ function DetailsCard({
           regions={options.regions}
           defaults={defaults}
         />
-        <div className="rounded-md border border-amber-200 bg-amber-50/60 p-3 sm:col-span-2">
-          <TextField
-            label={t("staff.form.actorPassword")}
-            type="password"
-            autoComplete="current-password"
-            error={error("actorPassword")}
-            {...form.field("actorPassword")}
-          />
-          <p className="mt-1 text-xs text-slate-600">{t("staff.form.actorPasswordHint")}</p>
-        </div>
+        <ActorPasswordField error={error("actorPassword")} input={form.field("actorPassword")} />
         <div className="sm:col-span-2">
           <Button type="submit" disabled={navigation.state === "submitting"}>
             {t("staff.form.save")}

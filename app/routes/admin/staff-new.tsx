@@ -6,7 +6,7 @@ import { Button, buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
-import { AccessFields, SettingsTabs } from "../../components/staff-admin-ui";
+import { AccessFields, ActorPasswordField, SettingsTabs } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
 import { getDatabase } from "../../db.server";
 import { type KeptStaffValues, keptStaffValues, newStaffSchema, staffRefusalError } from "../../forms/staff-form";
@@ -199,16 +199,7 @@ function NewStaffForm({
           regions={options.regions}
           defaults={defaults}
         />
-        <div className="rounded-md border border-amber-200 bg-amber-50/60 p-3 sm:col-span-2">
-          <TextField
-            label={t("staff.form.actorPassword")}
-            type="password"
-            autoComplete="current-password"
-            error={error("actorPassword")}
-            {...form.field("actorPassword")}
-          />
-          <p className="mt-1 text-xs text-slate-600">{t("staff.form.actorPasswordHint")}</p>
-        </div>
+        <ActorPasswordField error={error("actorPassword")} input={form.field("actorPassword")} />
         <div className="sm:col-span-2">
           <Button type="submit" disabled={navigation.state === "submitting"}>
             {t("staff.form.createSubmit")}
