@@ -102,7 +102,8 @@ describe("a return from the dealer's request to the refund", () => {
     const dealer = (await newBrowser()).page;
     await login(dealer, baseUrl(), "sh-dealer");
     const number = await dealerReturns(dealer, order, "zh");
-    expect(await textOf(dealer.locator("main"))).toContain("待退货审核");
+    // The URL changes before the client-side render of the return: wait for what it shows.
+    await expect.poll(() => textOf(dealer.locator("main"))).toContain("待退货审核");
     expect(await dealer.locator(`img[src="/shop/returns/${number}/photos/0/thumb"]`).count()).toBe(1);
 
     // 订单审核员 approves as requested.
@@ -177,8 +178,8 @@ describe("a return from the dealer's request to the refund", () => {
       const [a] = order.lines;
       const stockBefore = await onHand(a!.skuId, order.warehouseId);
       const number = await dealerReturns(dealer, order, "steps-off-zh");
+      await expect.poll(() => textOf(dealer.locator("main"))).toContain("已完成");
       const main = await textOf(dealer.locator("main"));
-      expect(main).toContain("已完成");
       for (const step of [
         "退货审核（自动通过）",
         "退货发货（自动跳过）",
