@@ -110,6 +110,44 @@ const handle = createRequestListener({
   },
 });
 
+// At most MAX_IN_FLIGHT requests are worked on at once; the rest wait in arrival order. Fifty
+// pages rendered interleaved all finish late and hold fifty renders in memory; a few at a time
+// finish in order and sooner (issue 9: the bare SSR page went from 155 to 214 req/s at 50
+// connections). A request holds its place until its response starts (the render is done by then
+// and what is left is sending it), so slow readers and long downloads never hold the others up.
+const maxInFlight = Number.parseInt(process.env.MAX_IN_FLIGHT ?? "8", 10);
+if (!Number.isInteger(maxInFlight) || maxInFlight < 1) {
+  console.error(`MAX_IN_FLIGHT must be a whole number ≥ 1 (got "${process.env.MAX_IN_FLIGHT}")`);
+  process.exit(1);
+}
+let inFlight = 0;
+const waiting = [];
+function startNext() {
+  while (inFlight < maxInFlight && waiting.length) waiting.shift()();
+}
+function admit(res, run) {
+  const start = () => {
+    if (res.destroyed) return; // the client left while it waited
+    inFlight++;
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      inFlight--;
+      startNext();
+    };
+    const writeHead = res.writeHead;
+    res.writeHead = function (...args) {
+      release();
+      return writeHead.apply(this, args);
+    };
+    res.once("close", release);
+    run();
+  };
+  waiting.push(start);
+  startNext();
+}
+
 const server = http.createServer((req, res) => {
   res.cspNonce = randomBytes(16).toString("base64");
   // One id per request: on the response (X-Request-Id), on every log line written while it is
@@ -138,7 +176,7 @@ const server = http.createServer((req, res) => {
           res.end();
           return;
         }
-        assets(req, res, () => handle(req, res));
+        assets(req, res, () => admit(res, () => handle(req, res)));
       }),
     ),
   );

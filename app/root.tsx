@@ -1,7 +1,7 @@
 import { useEffect } from "react";
-import { useTranslation } from "react-i18next";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from "react-router";
 import type { Route } from "./+types/root";
+import { useTranslation } from "./i18n/use-translation";
 import "./app.css";
 import { requestInfoContext } from "./auth/context";
 import { requestMiddleware, viewerMiddleware } from "./auth/middleware.server";

@@ -6,8 +6,11 @@ import {
   type DatabaseConnection,
   type Driver,
   Kysely,
+  type KyselyConfig,
   PostgresDialect,
+  type SqliteDatabase,
   SqliteDialect,
+  type SqliteStatement,
   type TransactionSettings,
 } from "kysely";
 import pg from "pg";
@@ -99,15 +102,67 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * better-sqlite3 compiles a statement on every `prepare`, and Kysely prepares every query it
+ * runs: the same few hundred SQL texts compiled again on each request (issue 9's profiles). The
+ * statements are kept, keyed by their SQL, up to `limit` (the oldest go first). One connection
+ * runs one statement at a time (Kysely's driver holds a lock around each query and stream), so a
+ * kept statement is never in use twice.
+ */
+export function withStatementCache(sqlite: SQLite.Database, limit = 1000): SqliteDatabase {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(sqlText: string) {
+      let statement = statements.get(sqlText);
+      if (statement) {
+        statements.delete(sqlText); // re-inserted below: the Map's order is the use order
+      } else {
+        statement = sqlite.prepare(sqlText);
+        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sqlText, statement);
+      return statement as unknown as SqliteStatement;
+    },
+    close() {
+      statements.clear();
+      sqlite.close();
+    },
+  };
+}
+
 // PostgreSQL returns int8 (count, sum, bigint columns) and numeric as strings; every such value
 // here is an integer count or an amount in fen, far inside Number's exact range.
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
+/**
+ * `SLOW_QUERY_MS=N` logs every query that took N ms or more (0: all of them) to stderr, one JSON
+ * line each, to find what a slow page spends its time on.
+ */
+function slowQueryLog(): KyselyConfig["log"] {
+  const threshold = process.env.SLOW_QUERY_MS;
+  if (threshold === undefined || threshold === "") return undefined;
+  const ms = Number(threshold);
+  return (event) => {
+    if (event.queryDurationMillis < ms) return;
+    const line = {
+      level: event.level === "error" ? 50 : 40,
+      time: Date.now(),
+      msg: "query",
+      ms: Math.round(event.queryDurationMillis * 100) / 100,
+      sql: event.query.sql,
+    };
+    process.stderr.write(`${JSON.stringify(line)}\n`);
+  };
+}
+
 export function openDatabase(target: DatabaseTarget = parseDatabaseUrl(process.env.DATABASE_URL)): Database {
   if (target.dialect === "sqlite") {
     const sqlite = openSqlite(target.url);
-    const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DB>({
+      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
+      log: slowQueryLog(),
+    });
     return { db, dialect: "sqlite", location: target.url, close: () => db.destroy() };
   }
   const pool = new pg.Pool({
@@ -115,7 +170,7 @@ export function openDatabase(target: DatabaseTarget = parseDatabaseUrl(process.e
     max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
     ...(target.schema ? { options: `-c search_path=${target.schema}` } : {}),
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log: slowQueryLog() });
   const location = target.url.replace(/\/\/[^@/]*@/, "//***@");
   return { db, dialect: "postgres", location, close: () => db.destroy() };
 }

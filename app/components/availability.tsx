@@ -1,5 +1,5 @@
-import { useTranslation } from "react-i18next";
 import type { StockDisplay } from "../domain/settings";
+import { useTranslation } from "../i18n/use-translation";
 
 /** Stock as the setting allows dealers to see it: a quantity, an in-stock flag, or nothing. */
 export function Availability({ available, display }: { available: number; display: StockDisplay }) {

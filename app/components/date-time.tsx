@@ -1,6 +1,6 @@
-import { useTranslation } from "react-i18next";
 import { useRouteLoaderData } from "react-router";
 import { formatDate, formatDateTime } from "../i18n/format";
+import { useTranslation } from "../i18n/use-translation";
 
 /** A stored UTC time in the deployment's time zone (from the root loader) and the reader's locale. */
 export function DateTime({ iso, dateOnly = false }: { iso: string; dateOnly?: boolean }) {

@@ -1,5 +1,5 @@
-import { useTranslation } from "react-i18next";
 import { FUND_ACCOUNTS } from "../domain/funds";
+import { useTranslation } from "../i18n/use-translation";
 import type { Statement } from "../services/funds.server";
 import { SignedMoney, useFundsFormat } from "./funds-ui";
 

@@ -1,7 +1,7 @@
-import { useTranslation } from "react-i18next";
 import { useRouteLoaderData } from "react-router";
 import type { FundAccount } from "../domain/funds";
 import { formatDateTime, formatMoney } from "../i18n/format";
+import { useTranslation } from "../i18n/use-translation";
 import { Notice } from "./notice";
 
 /** Money and times formatted for the reader, for messages that interpolate them. */

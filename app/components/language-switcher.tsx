@@ -1,6 +1,6 @@
-import { useTranslation } from "react-i18next";
 import { Form, useLocation } from "react-router";
 import { SUPPORTED_LANGUAGES } from "../i18n/config";
+import { useTranslation } from "../i18n/use-translation";
 
 /** A plain form, so switching works without JavaScript; the choice is kept in a cookie. */
 export function LanguageSwitcher({ className = "" }: { className?: string }) {

@@ -1,5 +1,5 @@
-import { useTranslation } from "react-i18next";
 import { formatMoney } from "../i18n/format";
+import { useTranslation } from "../i18n/use-translation";
 
 /** Integer fen shown as ¥ in the reader's locale. */
 export function Money({ fen, className = "" }: { fen: number; className?: string }) {

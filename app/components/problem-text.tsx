@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/use-translation";
 import type { LineProblem } from "../services/order-lines.server";
 
 /** One order line's problem in words: unknown code, unlisted, a quantity rule, or short stock. */

@@ -1,5 +1,5 @@
-import { useTranslation } from "react-i18next";
 import type { ProductTag } from "../domain/product-tags";
+import { useTranslation } from "../i18n/use-translation";
 
 const TAG_COLORS: Record<ProductTag, string> = {
   new: "bg-sky-50 text-sky-800 ring-sky-600/20",

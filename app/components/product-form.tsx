@@ -1,6 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useFieldArray, useForm } from "react-hook-form";
-import { useTranslation } from "react-i18next";
 import { Form, useNavigation, useSubmit } from "react-router";
 import { PRODUCT_TAGS } from "../domain/product-tags";
 import { categoryOptions } from "../forms/category-forms";
@@ -12,6 +11,7 @@ import {
   productFormSchema,
   type SkuRowValues,
 } from "../forms/product-form";
+import { useTranslation } from "../i18n/use-translation";
 import { Button } from "./button";
 import { Card } from "./card";
 import { SelectField, TextAreaField } from "./fields";

@@ -1,4 +1,4 @@
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/use-translation";
 
 /** A product's thumbnail or full image, with a calm placeholder when there is none. */
 export function ProductImage({

@@ -1,5 +1,5 @@
-import { useTranslation } from "react-i18next";
 import { isRouteErrorResponse, Link, useRouteError, useRouteLoaderData } from "react-router";
+import { useTranslation } from "../i18n/use-translation";
 
 /**
  * The error page for every route: 403, 404, a refused cross-site request, or an unexpected

@@ -1,8 +1,8 @@
 import type { TFunction } from "i18next";
 import type { InputHTMLAttributes } from "react";
-import { useTranslation } from "react-i18next";
 import { NavLink } from "react-router";
 import { PERMISSION_AREAS } from "../domain/permissions";
+import { useTranslation } from "../i18n/use-translation";
 import { TextField } from "./text-field";
 
 /** A role as people know it: built-in roles by their translated name, custom ones by theirs. */

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from "react";
-import { useTranslation } from "react-i18next";
 import { Form } from "react-router";
+import { useTranslation } from "../i18n/use-translation";
 
 export interface UserMenuProps {
   displayName: string;

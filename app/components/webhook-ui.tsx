@@ -1,8 +1,8 @@
-import { useTranslation } from "react-i18next";
 import { Form, useNavigation } from "react-router";
 import { eventsOfGroup, WEBHOOK_EVENT_GROUPS } from "../domain/webhooks";
 import { useZodForm } from "../forms/use-zod-form";
 import { webhookEndpointSchema } from "../forms/webhook-form";
+import { useTranslation } from "../i18n/use-translation";
 import { Button } from "./button";
 import { TextField } from "./text-field";
 

@@ -1,3 +1,5 @@
+import { dateTimeFormat } from "./intl";
+
 /**
  * Date filters are typed as calendar days in the deployment's time zone, while times are
  * stored in UTC: these turn a day into the UTC instant it starts at there.
@@ -13,7 +15,7 @@ export function isCalendarDay(value: string): boolean {
 
 /** How far the zone's wall clock is ahead of UTC at `instant`, in ms. */
 function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
+  const parts = dateTimeFormat("en-US", {
     timeZone,
     hourCycle: "h23",
     year: "numeric",

@@ -1,3 +1,5 @@
+import { calendarDay } from "./intl";
+
 /**
  * Document numbers: prefix + the business day in the deployment's time zone + a daily
  * sequence, e.g. DH20261127-0007 (订货单) and TH20261127-0001 (退货单).
@@ -5,13 +7,7 @@
 export type DocumentPrefix = "DH" | "TH";
 
 export function businessDay(now: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .formatToParts(now)
-    .reduce<Record<string, string>>((acc, p) => {
-      acc[p.type] = p.value;
-      return acc;
-    }, {});
-  return `${parts.year}${parts.month}${parts.day}`;
+  return calendarDay(now, timeZone).replace(/-/g, "");
 }
 
 export function sequenceKey(prefix: DocumentPrefix, now: Date, timeZone: string): string {

@@ -27,6 +27,7 @@ import {
   splitRefund,
   unusedCredit,
 } from "../domain/funds";
+import { calendarDay } from "../domain/intl";
 import type { StaffGrant } from "../domain/permissions";
 import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
@@ -57,7 +58,7 @@ export type FundsActor = Actor & { grant?: StaffGrant };
 
 /** The deployment's calendar day of `now`, as YYYY-MM-DD: the default business date. */
 export function localDay(now: Date, timeZone = getEnv().APP_TIMEZONE): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
+  return calendarDay(now, timeZone);
 }
 
 const BALANCE_COLUMNS = {

@@ -2,7 +2,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, type Permission } from "../../app/domain/permissions";
 import { productSearchText } from "../../app/domain/product-search";
-import { priceSkusForCustomer } from "../../app/services/catalog.server";
+import { browseCatalog, getCatalogProduct, priceSkusForCustomer } from "../../app/services/catalog.server";
 import {
   createCategory,
   deleteCategory,
@@ -41,7 +41,7 @@ import {
   updateProduct,
 } from "../../app/services/products.server";
 import { PermissionDeniedError, type StaffActor } from "../../app/services/staff-actor.server";
-import { makeCustomer, makeRegion, NOW, TEST_ACTOR } from "../support/factories";
+import { makeCustomer, makeRegion, makeWarehouse, NOW, TEST_ACTOR } from "../support/factories";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
 
 let t: TestDatabase;
@@ -685,6 +685,58 @@ describe(`prices (${testDbKind()})`, () => {
       ["customer_price.set", '{"price":1500}', '{"price":1550}'],
       ["customer_price.clear", '{"price":1550}', "null"],
     ]);
+  });
+
+  it("summarizes a product on its catalog card exactly as the product page prices and stocks its SKUs", async () => {
+    const region = await makeRegion(t.db);
+    const customer = await makeCustomer(t.db, { regionId: region.id });
+    const level = await createLevel(t.db, admin, { code: "CARD", name: "卡片级别", discountBp: 9000 }, NOW);
+    const levelId = level.ok ? level.id : 0;
+    await t.db.updateTable("customers").set({ level_id: levelId }).where("id", "=", customer.id).execute();
+    const word = `卡片${Date.now().toString(36)}`;
+    const productId = await mustCreate(
+      product({
+        name: `${word}商品`,
+        skus: [
+          sku({ basePrice: 1999 }), // level discount: 1799
+          sku({ basePrice: 3000, unit: "箱" }), // level price 1500
+          sku({ basePrice: 2500 }), // own price 1200
+          sku({ basePrice: 500, listed: false }), // not on sale: not in the card
+        ],
+      }),
+    );
+    const skus = (await getProduct(t.db, admin.grant, productId))!.skus;
+    await setLevelPrice(t.db, admin, { levelId, skuId: skus[1]!.id, price: 1500 }, NOW);
+    await setCustomerPrice(t.db, admin, { customerId: customer.id, skuId: skus[2]!.id, price: 1200 }, NOW);
+    const open = await makeWarehouse(t.db);
+    const closed = await makeWarehouse(t.db, { active: false });
+    const stock = (warehouseId: number, skuId: number, onHand: number, reserved: number) =>
+      t.db
+        .insertInto("stock")
+        .values({ warehouse_id: warehouseId, sku_id: skuId, on_hand: onHand, reserved })
+        .execute();
+    await stock(open.id, skus[0]!.id, 10, 3); // 7
+    await stock(closed.id, skus[0]!.id, 100, 0); // an inactive warehouse counts nothing
+    await stock(open.id, skus[1]!.id, 2, 5); // short: counts 0, not −3
+
+    const page = await browseCatalog(t.db, customer.id, { q: word, limit: 24 });
+    const full = (await getCatalogProduct(t.db, customer.id, productId))!;
+    const prices = full.skus.map((s) => s.price);
+    expect(prices).toEqual([1799, 1500, 1200]);
+    expect(page.items).toEqual([
+      {
+        id: productId,
+        name: `${word}商品`,
+        tags: [],
+        imageId: null,
+        skuCount: 3,
+        minPrice: Math.min(...prices),
+        samePrice: false,
+        unit: full.skus[0]!.unit,
+        available: full.skus.reduce((sum, s) => sum + Math.max(s.available, 0), 0),
+      },
+    ]);
+    expect(page.items[0]!.available).toBe(7);
   });
 
   it("shows and changes region-limited staff's own regions' customers only", async () => {

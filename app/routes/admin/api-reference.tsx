@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { ENDPOINTS } from "../../api/endpoints.server";
 import { describeEndpoints, type ReferenceEndpoint, type ReferenceField } from "../../api/reference";
@@ -6,6 +5,7 @@ import { requireStaff } from "../../auth/guards.server";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import type { Route } from "./+types/api-reference";
 
 export function meta({ data }: Route.MetaArgs) {

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import {
@@ -18,6 +17,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import type { Route } from "./+types/api-tokens";
 
 export function meta({ data }: Route.MetaArgs) {

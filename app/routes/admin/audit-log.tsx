@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
@@ -11,6 +10,7 @@ import { getDatabase } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { auditFilterFromUrl } from "../../forms/audit-filter";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { auditVocabulary, listAuditLog } from "../../services/audit-log.server";
 import type { Route } from "./+types/audit-log";
 

@@ -1,6 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
-import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation, useSubmit } from "react-router";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -24,6 +23,7 @@ import {
 } from "../../forms/category-forms";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   type CategoryResult,
   type CategoryRow,

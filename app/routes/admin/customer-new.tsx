@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
@@ -13,6 +12,7 @@ import { type NewCustomerValues, newCustomerSchema } from "../../forms/customer-
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { createCustomerForStaff, customerFormOptions } from "../../services/customers.server";
 import type { Route } from "./+types/customer-new";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
@@ -8,6 +7,7 @@ import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { CUSTOMER_SORTS, customerFormOptions, listCustomers } from "../../services/customers.server";
 import type { Route } from "./+types/customers";
 

@@ -1,10 +1,10 @@
-import { useTranslation } from "react-i18next";
 import { Link, useRouteLoaderData } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { statusColor } from "../../components/status-colors";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import type { Route } from "./+types/dashboard";
 import type { loader as layoutLoader } from "./layout";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
@@ -6,6 +5,7 @@ import { DateTime } from "../../components/date-time";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { shipmentsOf } from "../../services/order-admin.server";
 import { getOrder } from "../../services/orders.server";
 import type { Route } from "./+types/delivery-note";

@@ -2,6 +2,7 @@ import { data } from "react-router";
 import { requirePermission } from "../../auth/guards.server";
 import { getDatabase } from "../../db.server";
 import type { HeaderLanguage, ImportKind } from "../../domain/import-rows";
+import { calendarDay } from "../../domain/intl";
 import type { Permission } from "../../domain/permissions";
 import { getEnv } from "../../env.server";
 import { getI18n, getLocale } from "../../i18n/i18n.server";
@@ -24,10 +25,7 @@ const CONTENT_TYPE = {
 } as const;
 
 /** Today in the deployment's time zone, as 20261127. */
-const localDate = (now: Date, timeZone: string) =>
-  new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .format(now)
-    .replace(/-/g, "");
+const localDate = (now: Date, timeZone: string) => calendarDay(now, timeZone).replace(/-/g, "");
 
 export async function loader({ request, params, context }: Route.LoaderArgs) {
   const match = FILE.exec(params.file);

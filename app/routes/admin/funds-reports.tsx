@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -15,6 +14,7 @@ import { getDatabase } from "../../db.server";
 import { confirmReportSchema, rejectReportSchema } from "../../forms/funds-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { confirmPaymentReport, listPaymentReports, rejectPaymentReport } from "../../services/funds.server";
 import type { Route } from "./+types/funds-reports";
 

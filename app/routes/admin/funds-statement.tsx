@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link } from "react-router";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
@@ -7,6 +6,7 @@ import { StatementView } from "../../components/funds-statement";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { getStatement } from "../../services/funds.server";
 import { statementPeriod } from "../../services/funds-export.server";
 import printCss from "../../styles/funds-print.css?url";

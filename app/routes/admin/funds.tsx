@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -15,6 +14,7 @@ import { bpToPercent, rebateShareSchema } from "../../forms/funds-form";
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { customerFormOptions } from "../../services/customers.server";
 import { listBalances, setRebateShare } from "../../services/funds.server";
 import { getSettings } from "../../services/settings.server";

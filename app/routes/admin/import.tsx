@@ -1,5 +1,4 @@
 import { type FormEvent, useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, NavLink, useFetcher } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -22,6 +21,7 @@ import {
 import type { Permission } from "../../domain/permissions";
 import { readUploadForm } from "../../http/upload.server";
 import { getI18n, getLocale } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   type CustomerImportSummary,
   checkCustomerImport,

@@ -1,10 +1,10 @@
-import { useTranslation } from "react-i18next";
 import { NavLink, Outlet } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { LanguageSwitcher } from "../../components/language-switcher";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { UserMenu } from "../../components/user-menu";
 import { getDatabase } from "../../db.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { queueCountsFor } from "../../services/queues.server";
 import type { Route } from "./+types/layout";
 import { CONSOLE_NAV } from "./nav";

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -13,6 +12,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { parsePadRows, splitPadText } from "../../domain/quick-order";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCustomers } from "../../services/customers.server";
 import { checkLines } from "../../services/order-lines.server";
 import { submitOrder } from "../../services/orders.server";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -18,6 +17,7 @@ import { getEnv } from "../../env.server";
 import { fenToYuanInput, parseYuanToFen } from "../../http/forms";
 import { formatDateTime } from "../../i18n/format";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { availableToSpend } from "../../services/funds.server";
 import { amendOrder, changeSlips, shipmentsOf } from "../../services/order-admin.server";
 import { type OrderActionInput, performOrderAction } from "../../services/order-pipeline.server";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -14,6 +13,7 @@ import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE } from "../../domain/order-pipeline";
 import { parseYuanToFen } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listOrdersForStaff, ORDER_SORTS } from "../../services/order-admin.server";
 import { performOrderAction } from "../../services/order-pipeline.server";
 import type { Route } from "./+types/orders";

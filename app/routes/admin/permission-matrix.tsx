@@ -1,5 +1,4 @@
 import { Fragment } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -12,6 +11,7 @@ import { getDatabase } from "../../db.server";
 import { PERMISSION_AREAS } from "../../domain/permissions";
 import { permissionList } from "../../forms/staff-form";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listRoles, type PermissionChange, setRolePermissions } from "../../services/roles.server";
 import type { Route } from "./+types/permission-matrix";
 

@@ -1,6 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useLocation, useNavigation, useSubmit } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -29,6 +28,7 @@ import {
 } from "../../forms/price-forms";
 import { fenToYuanInput, parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   clearCustomerPrice,
   clearLevelPrice,

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -19,6 +18,7 @@ import {
 import { problemsToFieldErrors } from "../../forms/product-form-errors";
 import { readUploadForm } from "../../http/upload.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCategories } from "../../services/categories.server";
 import {
   addProductImages,

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Link, redirect } from "react-router";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { PageHeader } from "../../components/card";
@@ -8,6 +7,7 @@ import { getDatabase } from "../../db.server";
 import { applyRowIntent, emptyProductForm, type ProductFormValues, parseProductForm } from "../../forms/product-form";
 import { problemsToFieldErrors } from "../../forms/product-form-errors";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCategories } from "../../services/categories.server";
 import { createProduct } from "../../services/products.server";
 import type { Route } from "./+types/product-new";

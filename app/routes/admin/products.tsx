@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
@@ -14,6 +13,7 @@ import { PRODUCT_TAGS } from "../../domain/product-tags";
 import { categoryOptions } from "../../forms/category-forms";
 import { DEFAULT_PRODUCT_SORT, PRODUCT_SORTS } from "../../forms/product-list";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCategories } from "../../services/categories.server";
 import { listProducts } from "../../services/products.server";
 import type { Route } from "./+types/products";

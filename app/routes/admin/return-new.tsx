@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -15,6 +14,7 @@ import { getDatabase } from "../../db.server";
 import { RETURN_REASON_OPTIONS } from "../../forms/returns-admin-form";
 import { readUploadForm } from "../../http/upload.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCustomers } from "../../services/customers.server";
 import { IMAGE_MAX_BYTES } from "../../services/images.server";
 import { getOrder } from "../../services/orders.server";

@@ -1,5 +1,4 @@
 import { type ReactNode, useState } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, type ShouldRevalidateFunctionArgs, useNavigation, useSearchParams } from "react-router";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -18,6 +17,7 @@ import { DISPOSITION_OPTIONS } from "../../forms/returns-admin-form";
 import { fenToYuanInput, parseYuanToFen } from "../../http/forms";
 import { formatDateTime, formatMoney } from "../../i18n/format";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   type Disposition,
   getReturn,

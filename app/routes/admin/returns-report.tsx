@@ -1,5 +1,4 @@
 import type { ReactNode } from "react";
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
@@ -13,6 +12,7 @@ import { dayEndUtc, dayStartUtc } from "../../domain/day-range";
 import { getEnv } from "../../env.server";
 import { RETURN_REASON_OPTIONS } from "../../forms/returns-admin-form";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { localDay } from "../../services/funds.server";
 import { returnsReport } from "../../services/returns.server";
 import type { Route } from "./+types/returns-report";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link, useRouteLoaderData } from "react-router";
 import { requirePermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
@@ -14,6 +13,7 @@ import { dayEndUtc, dayStartUtc } from "../../domain/day-range";
 import { getEnv } from "../../env.server";
 import { RETURN_STATUSES, returnsQuerySchema } from "../../forms/returns-admin-form";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listReturns } from "../../services/returns.server";
 import type { Route } from "./+types/returns";
 import type { loader as layoutLoader } from "./layout";

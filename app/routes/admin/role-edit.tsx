@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
@@ -18,6 +17,7 @@ import { getDatabase } from "../../db.server";
 import { deleteRoleSchema, isReservedRoleName, permissionList, roleNameSchema } from "../../forms/staff-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { deleteRole, getRole, listRoles, renameRole, setRolePermissions } from "../../services/roles.server";
 import type { Route } from "./+types/role-edit";
 

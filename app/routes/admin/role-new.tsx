@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
@@ -10,6 +9,7 @@ import { getDatabase } from "../../db.server";
 import { isReservedRoleName, newRoleSchema } from "../../forms/staff-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { createRole } from "../../services/roles.server";
 import type { Route } from "./+types/role-new";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { requireGlobalPermission } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
@@ -9,6 +8,7 @@ import { RoleTypeBadge, roleLabel, SettingsTabs } from "../../components/staff-a
 import { getDatabase } from "../../db.server";
 import { PERMISSION_AREAS } from "../../domain/permissions";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listRoles } from "../../services/roles.server";
 import type { Route } from "./+types/roles";
 

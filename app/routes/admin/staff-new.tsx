@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { actorOf, requireGlobalPermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
@@ -13,6 +12,7 @@ import { type KeptStaffValues, keptStaffValues, newStaffSchema, staffRefusalErro
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { createStaff, staffFormOptions } from "../../services/staff-admin.server";
 import type { Route } from "./+types/staff-new";
 

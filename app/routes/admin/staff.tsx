@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requireGlobalPermission } from "../../auth/guards.server";
@@ -10,6 +9,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { ActiveBadge, roleLabel, SettingsTabs } from "../../components/staff-admin-ui";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listStaff, staffFormOptions } from "../../services/staff-admin.server";
 import type { Route } from "./+types/staff";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requirePermission } from "../../auth/guards.server";
@@ -12,6 +11,7 @@ import { dayEndUtc, dayStartUtc, isCalendarDay } from "../../domain/day-range";
 import { STOCK_MOVEMENT_KINDS } from "../../domain/stock-movements";
 import { getEnv } from "../../env.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listStockMovements } from "../../services/stock.server";
 import { listWarehouses } from "../../services/warehouses.server";
 import type { Route } from "./+types/stock-movements";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -13,6 +12,7 @@ import { warehouseEditSchema, warehouseSchema } from "../../forms/stock-form";
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   createWarehouse,
   listWarehouses,

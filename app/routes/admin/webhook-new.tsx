@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import { buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
@@ -9,6 +8,7 @@ import { getDatabase } from "../../db.server";
 import { typedEndpointValues, webhookEndpointSchema } from "../../forms/webhook-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { createEndpoint } from "../../services/webhooks.server";
 import type { Route } from "./+types/webhook-new";
 import { requireWebhookAdmin } from "./webhook-guard.server";

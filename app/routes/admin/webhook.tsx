@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useFetcher, useNavigation } from "react-router";
 import { z } from "zod";
 import { Button, buttonClass } from "../../components/button";
@@ -20,6 +19,7 @@ import { DELIVERY_STATUSES, WEBHOOK_EVENTS } from "../../domain/webhooks";
 import { typedEndpointValues, webhookEndpointSchema } from "../../forms/webhook-form";
 import { parseForm } from "../../http/forms";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import {
   type DeliveryItem,
   deleteEndpoint,

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
@@ -9,6 +8,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { DeliveryBadge, eventLabelKey } from "../../components/webhook-ui";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listEndpoints } from "../../services/webhooks.server";
 import type { Route } from "./+types/webhooks";
 import { requireWebhookAdmin } from "./webhook-guard.server";

@@ -1,5 +1,4 @@
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
@@ -12,6 +11,7 @@ import { getDatabase } from "../../db.server";
 import { ORDER_STEPS, RETURN_STEPS } from "../../domain/pipelines";
 import type { BusinessSettings } from "../../domain/settings";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { getSettings, updateSettings } from "../../services/settings.server";
 import type { Route } from "./+types/workflow";
 

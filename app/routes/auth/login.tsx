@@ -1,7 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect } from "react";
 import { useForm } from "react-hook-form";
-import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation, useSubmit } from "react-router";
 import { authenticator } from "../../auth/authenticator.server";
 import { requestInfoContext } from "../../auth/context";
@@ -14,6 +13,7 @@ import { LanguageSwitcher } from "../../components/language-switcher";
 import { TextField } from "../../components/text-field";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { recordAudit, SYSTEM_ACTOR } from "../../services/audit.server";
 import { createSession } from "../../services/sessions.server";
 import { clearAccountThrottle, loginRetryAfterSeconds, recordLoginFailure } from "../../services/throttle.server";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -10,6 +9,7 @@ import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { getCart, setCartQuantity } from "../../services/cart.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/cart";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Form, Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -9,6 +8,7 @@ import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { browseCatalog, categoryTree } from "../../services/catalog.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/catalog";
@@ -46,20 +46,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
     categories: categories.map((c) => ({ id: c.id, name: c.name })),
     stockDisplay: settings.stockDisplay,
     nextCursor: page.nextCursor,
-    products: page.items.map((p) => {
-      const prices = p.skus.map((s) => s.price);
-      return {
-        id: p.id,
-        name: p.name,
-        tags: p.tags,
-        imageId: p.imageIds[0] ?? null,
-        minPrice: Math.min(...prices),
-        samePrice: prices.every((x) => x === prices[0]),
-        skuCount: p.skus.length,
-        unit: p.skus[0]!.unit,
-        available: p.skus.reduce((sum, s) => sum + Math.max(s.available, 0), 0),
-      };
-    }),
+    products: page.items,
   };
 }
 

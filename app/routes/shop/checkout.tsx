@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm } from "react-hook-form";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation, useSubmit } from "react-router";
 import { z } from "zod";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
@@ -15,6 +14,7 @@ import { getDatabase } from "../../db.server";
 import { businessDay } from "../../domain/document-number";
 import { getEnv } from "../../env.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { getCart, removeFromCart } from "../../services/cart.server";
 import { submitOrder } from "../../services/orders.server";
 import { getSettings } from "../../services/settings.server";

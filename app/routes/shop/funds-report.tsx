@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
@@ -18,6 +17,7 @@ import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { readUploadForm } from "../../http/upload.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listPaymentReports, localDay, submitPaymentReport } from "../../services/funds.server";
 import { IMAGE_MAX_BYTES } from "../../services/images.server";
 import type { Route } from "./+types/funds-report";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -11,6 +10,7 @@ import { getDatabase } from "../../db.server";
 import { FUND_ACCOUNTS } from "../../domain/funds";
 import { bpToPercent } from "../../forms/funds-form";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { type FundsScope, getCustomerFunds, listLedger } from "../../services/funds.server";
 import type { Route } from "./+types/funds";
 

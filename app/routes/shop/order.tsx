@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
@@ -13,6 +12,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { addToCart } from "../../services/cart.server";
 import { changeSlips, editSentBackOrder, shipmentsOf } from "../../services/order-admin.server";
 import { checkLines } from "../../services/order-lines.server";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -10,6 +9,7 @@ import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { ORDER_STEPS } from "../../domain/pipelines";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { listCustomerOrders } from "../../services/orders.server";
 import type { Route } from "./+types/orders";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -12,6 +11,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { nearestAllowedQuantity } from "../../domain/order-quantity";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { addToCart, favouriteIds, toggleFavourite } from "../../services/cart.server";
 import { getCatalogProduct } from "../../services/catalog.server";
 import { checkLines } from "../../services/order-lines.server";

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, redirect, useNavigation } from "react-router";
 import { requireCustomer } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -10,6 +9,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { type PadParse, parsePadRows, splitPadText } from "../../domain/quick-order";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { addToCart } from "../../services/cart.server";
 import { checkLines } from "../../services/order-lines.server";
 import { readPadFile } from "../../services/quick-order.server";

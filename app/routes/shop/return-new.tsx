@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { type ChangeEvent, useMemo, useState } from "react";
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, redirect, useNavigation } from "react-router";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -15,6 +14,7 @@ import { nestReturnRequest, RETURN_REASON_OPTIONS, returnRequestSchema } from ".
 import { useZodForm } from "../../forms/use-zod-form";
 import { readUploadForm } from "../../http/upload.server";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { IMAGE_MAX_BYTES } from "../../services/images.server";
 import { createReturn, RETURN_PHOTO_LIMIT, returnableLines } from "../../services/returns.server";
 import type { Route } from "./+types/return-new";

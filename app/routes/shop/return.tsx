@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { data, Form, Link, useNavigation, useRouteLoaderData } from "react-router";
 import { actorOf, requireCustomer } from "../../auth/guards.server";
 import { Button } from "../../components/button";
@@ -16,6 +15,7 @@ import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
 import { formatDateTime } from "../../i18n/format";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { getReturn, performReturnAction, type ReturnActionError } from "../../services/returns.server";
 import type { Route } from "./+types/return";
 

@@ -1,4 +1,3 @@
-import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
@@ -11,6 +10,7 @@ import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { RETURN_PIPELINE } from "../../domain/return-pipeline";
 import { getI18n } from "../../i18n/i18n.server";
+import { useTranslation } from "../../i18n/use-translation";
 import { returnableOrders } from "../../services/returnable-orders.server";
 import { listReturns } from "../../services/returns.server";
 import type { Route } from "./+types/returns";
