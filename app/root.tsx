@@ -6,6 +6,7 @@ import "./app.css";
 import { requestInfoContext } from "./auth/context";
 import { requestMiddleware, viewerMiddleware } from "./auth/middleware.server";
 import { RouteErrorBoundary } from "./components/route-error";
+import { useRowLinkNavigation } from "./components/row-link";
 import { getEnv } from "./env.server";
 import { getLocale, i18nextMiddleware } from "./i18n/i18n.server";
 
@@ -47,6 +48,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 export default function App({ loaderData }: Route.ComponentProps) {
   const { i18n } = useTranslation();
+  useRowLinkNavigation();
   // After the language switcher posts, the root loader returns the new locale.
   useEffect(() => {
     if (i18n.language !== loaderData.locale) void i18n.changeLanguage(loaderData.locale);

@@ -194,6 +194,9 @@ interface Row {
   reqPerSec: number;
   p50: number;
   p99: number;
+  /** The server's own p50/p99 (from its parsed request to its last byte): without the load generator's queueing. */
+  serverP50: number;
+  serverP99: number;
   requests: number;
   errors: number;
   ceiling: "framework" | "ssr" | null;
@@ -203,6 +206,11 @@ interface Row {
 }
 
 type Cannon = Parameters<typeof autocannon>[0];
+
+/** The server's own request times since the last call (BENCH=1 only; server.js keeps them). */
+async function serverTimings(server: Server): Promise<{ count: number; p50: number; p99: number }> {
+  return (await (await fetch(`${server.url}/__bench/timings`)).json()) as { count: number; p50: number; p99: number };
+}
 async function measure(
   server: Server,
   name: string,
@@ -218,6 +226,7 @@ async function measure(
       duration: Math.max(1, Math.min(3, Math.round(DURATION / 3))),
     } as Cannon);
   }
+  await serverTimings(server); // reset: the warm-up's requests do not count
   const sampler = new RssSampler(server.pid);
   sampler.start();
   const statuses = new Map<number, number>();
@@ -231,12 +240,15 @@ async function measure(
     },
   } as Cannon);
   const peakRssMb = sampler.stop();
+  const own = await serverTimings(server);
   const row: Row = {
     name,
     path: path.length > 70 ? `${path.slice(0, 67)}…` : path,
     reqPerSec: Math.round(result.requests.average),
     p50: result.latency.p50,
     p99: result.latency.p99,
+    serverP50: Math.round(own.p50),
+    serverP99: Math.round(own.p99),
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
     ceiling,
@@ -246,7 +258,7 @@ async function measure(
   const odd = [...statuses].filter(([status]) => status >= 300);
   if (odd.length) row.note = `statuses ${odd.map(([status, count]) => `${status}×${count}`).join(", ")}`;
   log(
-    `${name}: ${row.reqPerSec} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, RSS ${peakRssMb} MB${row.note ? ` (${row.note})` : ""}`,
+    `${name}: ${row.reqPerSec} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms (server ${row.serverP50}/${row.serverP99} ms), errors ${row.errors}, RSS ${peakRssMb} MB${row.note ? ` (${row.note})` : ""}`,
   );
   return row;
 }
@@ -573,15 +585,16 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math
 const date = new Date().toISOString();
 
 const fmt = (r: Row) =>
-  `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.ratio === null ? "—" : `${r.ratio} × ${r.ceiling}`} | ${r.peakRssMb} |${r.note ? ` ${r.note}` : ""}`;
-const header = "| measurement | req/s | p50 ms | p99 ms | errors | ratio to ceiling | peak RSS MB |";
+  `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.serverP50} / ${r.serverP99} | ${r.errors} | ${r.ratio === null ? "—" : `${r.ratio} × ${r.ceiling}`} | ${r.peakRssMb} |${r.note ? ` ${r.note}` : ""}`;
+const header =
+  "| measurement | req/s | p50 ms | p99 ms | server p50 / p99 ms | errors | ratio to ceiling | peak RSS MB |";
 const md = [
   `## ${targets.main.label} — ${mainCount.toLocaleString("en")} orders`,
   "",
   `${date} · ${machine} · git ${revision} · ${CONNECTIONS} connections, ${DURATION} s each`,
   "",
   header,
-  "|---|---:|---:|---:|---:|---:|---:|",
+  "|---|---:|---:|---:|---:|---:|---:|---:|",
   ...main.rows.map(fmt),
   "",
   `Export of one month (${main.exportResult.from} … ${main.exportResult.to}): ${main.exportResult.rows} orders, ${main.exportResult.mb} MB CSV in ${main.exportResult.seconds} s; server RSS ${main.exportResult.rssBeforeMb} MB before, peak ${main.exportResult.peakRssMb} MB.`,
@@ -591,7 +604,7 @@ const md = [
         `### ${targets.small.label} (same console pages)`,
         "",
         header,
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
         ...compare.map(fmt),
         "",
       ]

@@ -255,43 +255,48 @@ async function summarizeProducts(
   const customer = await customerPriceLevel(db, customerId);
   const [summaries, images] = await Promise.all([
     db
-      .selectFrom("skus as s")
-      .leftJoin("customer_prices as cp", (join) =>
-        join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", customerId),
-      )
-      .leftJoin("level_prices as lp", (join) =>
-        join.onRef("lp.sku_id", "=", "s.id").on("lp.level_id", "=", customer?.level_id ?? -1),
+      .selectFrom(
+        db
+          .selectFrom("skus as s")
+          .leftJoin("customer_prices as cp", (join) =>
+            join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", customerId),
+          )
+          .leftJoin("level_prices as lp", (join) =>
+            join.onRef("lp.sku_id", "=", "s.id").on("lp.level_id", "=", customer?.level_id ?? -1),
+          )
+          .select((eb) => [
+            "s.product_id",
+            "s.base_price",
+            eb.fn.coalesce("cp.price", "lp.price").as("explicit"),
+            eb
+              .selectFrom("stock as st")
+              .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
+              .select((e) => e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved"))).as("n"))
+              .whereRef("st.sku_id", "=", "s.id")
+              .where("w.active", "=", 1)
+              .as("available"),
+          ])
+          .where("s.product_id", "in", productIds)
+          .where("s.listed", "=", 1)
+          .as("x"),
       )
       .select((eb) => {
-        const explicit = eb.fn.coalesce("cp.price", "lp.price");
-        const baseIfNotExplicit = eb.case().when(explicit, "is", null).then(eb.ref("s.base_price")).end();
+        const baseIfNotExplicit = eb.case().when("x.explicit", "is", null).then(eb.ref("x.base_price")).end();
         return [
-          "s.product_id",
+          "x.product_id",
           eb.fn.countAll<number>().as("sku_count"),
           eb.fn.min(baseIfNotExplicit).as("min_base"),
           eb.fn.max(baseIfNotExplicit).as("max_base"),
-          eb.fn.min(explicit).as("min_explicit"),
-          eb.fn.max(explicit).as("max_explicit"),
+          eb.fn.min("x.explicit").as("min_explicit"),
+          eb.fn.max("x.explicit").as("max_explicit"),
+          // A SKU short of stock (or with none) counts 0, not less.
           eb.fn
-            .sum<number>(
-              eb.fn("max", [
-                eb.fn.coalesce(
-                  eb
-                    .selectFrom("stock as st")
-                    .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-                    .select((e) => e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved"))).as("n"))
-                    .whereRef("st.sku_id", "=", "s.id")
-                    .where("w.active", "=", 1),
-                  eb.lit(0),
-                ),
-                eb.lit(0),
-              ]),
-            )
+            .sum<number>(eb.case().when("x.available", ">", 0).then(eb.ref("x.available")).else(0).end())
             .as("available"),
           eb
             .selectFrom("skus as first")
             .select("first.unit")
-            .whereRef("first.product_id", "=", "s.product_id")
+            .whereRef("first.product_id", "=", "x.product_id")
             .where("first.listed", "=", 1)
             .orderBy("first.position")
             .orderBy("first.id")
@@ -299,9 +304,7 @@ async function summarizeProducts(
             .as("unit"),
         ];
       })
-      .where("s.product_id", "in", productIds)
-      .where("s.listed", "=", 1)
-      .groupBy("s.product_id")
+      .groupBy("x.product_id")
       .execute(),
     db
       .selectFrom("product_images")

@@ -17,8 +17,11 @@ const LEASE_MS = 60_000;
 
 /**
  * Delivers committed events to the handlers and marks them delivered. Every process may run
- * it: an event is claimed by a conditional update (a lease), so each is handled by one sender
- * at a time, and one that failed is retried later with backoff.
+ * it: events are claimed by one conditional update (a lease: only rows still due are taken, and
+ * a taken row is not due again until its lease ends), so each is handled by one sender at a
+ * time, and one that failed is retried later with backoff. The claim and the delivered mark are
+ * one statement per batch, not per event: under load the sender's commits otherwise queued
+ * behind (and between) the requests' own (issue 9).
  */
 export async function sendOutbox(
   db: Kysely<DB>,
@@ -29,22 +32,31 @@ export async function sendOutbox(
   const at = now.toISOString();
   const candidates = await db
     .selectFrom("outbox")
-    .selectAll()
+    .select("id")
     .where("delivered_at", "is", null)
     .where("available_at", "<=", at)
     .orderBy("id")
     .limit(batch)
     .execute();
-  let delivered = 0;
-  for (const row of candidates) {
-    const claimed = await db
-      .updateTable("outbox")
-      .set({ attempts: row.attempts + 1, available_at: new Date(now.getTime() + LEASE_MS).toISOString() })
-      .where("id", "=", row.id)
-      .where("attempts", "=", row.attempts)
-      .where("delivered_at", "is", null)
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) continue; // another process has it
+  if (!candidates.length) return 0;
+  const claimed = await db
+    .updateTable("outbox")
+    .set((eb) => ({
+      attempts: eb("attempts", "+", 1),
+      available_at: new Date(now.getTime() + LEASE_MS).toISOString(),
+    }))
+    .where(
+      "id",
+      "in",
+      candidates.map((c) => c.id),
+    )
+    .where("delivered_at", "is", null)
+    .where("available_at", "<=", at) // another process has not taken it meanwhile
+    .returningAll()
+    .execute();
+  claimed.sort((a, b) => a.id - b.id);
+  const delivered: number[] = [];
+  for (const row of claimed) {
     const event: OutboxEvent = {
       id: row.id,
       type: row.event_type,
@@ -55,14 +67,9 @@ export async function sendOutbox(
     };
     try {
       for (const handler of handlers) await handler(event);
-      await db
-        .updateTable("outbox")
-        .set({ delivered_at: new Date().toISOString(), last_error: null })
-        .where("id", "=", row.id)
-        .execute();
-      delivered++;
+      delivered.push(row.id);
     } catch (error) {
-      const backoffMs = Math.min(2 ** row.attempts * 5_000, 3600_000);
+      const backoffMs = Math.min(2 ** (row.attempts - 1) * 5_000, 3600_000);
       await db
         .updateTable("outbox")
         .set({
@@ -73,5 +80,12 @@ export async function sendOutbox(
         .execute();
     }
   }
-  return delivered;
+  if (delivered.length) {
+    await db
+      .updateTable("outbox")
+      .set({ delivered_at: new Date().toISOString(), last_error: null })
+      .where("id", "in", delivered)
+      .execute();
+  }
+  return delivered.length;
 }

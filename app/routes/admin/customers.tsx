@@ -5,6 +5,7 @@ import { buttonClass } from "../../components/button";
 import { PageHeader } from "../../components/card";
 import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "../../components/data-table";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -154,14 +155,14 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
           {items.map((c) => (
             <tr key={c.id} className="hover:bg-slate-50">
               <td className={`${tdClass} font-mono`}>
-                <Link to={`/admin/customers/${c.id}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/customers/${c.id}`} className="text-brand-700 hover:underline">
                   {c.code}
-                </Link>
+                </RowLink>
               </td>
               <td className={tdClass}>
-                <Link to={`/admin/customers/${c.id}`} className="hover:underline">
+                <RowLink to={`/admin/customers/${c.id}`} className="hover:underline">
                   {c.name}
-                </Link>
+                </RowLink>
               </td>
               <td className={tdClass}>{c.regionName}</td>
               <td className={tdClass}>{c.levelName ?? "—"}</td>

@@ -9,6 +9,7 @@ import { type FundsRefusal, REPORT_BADGE, RefusalNotice, useFundsFormat } from "
 import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { confirmReportSchema, rejectReportSchema } from "../../forms/funds-form";
@@ -199,9 +200,9 @@ export default function PaymentReports({ loaderData, actionData }: Route.Compone
             <tr key={r.id} className="align-top hover:bg-slate-50" data-testid={`report-${r.id}`}>
               <td className={`${tdClass} font-mono text-xs text-slate-500`}>{r.id}</td>
               <td className={`${tdClass} min-w-40`}>
-                <Link to={`/admin/funds/customers/${r.customerId}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/funds/customers/${r.customerId}`} className="text-brand-700 hover:underline">
                   <span className="font-mono">{r.customerCode}</span> {r.customerName}
-                </Link>
+                </RowLink>
                 {r.note ? <p className="mt-1 text-xs text-slate-500">{r.note}</p> : null}
               </td>
               <td className={`${tdClass} text-right font-medium`}>

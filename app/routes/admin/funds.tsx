@@ -7,6 +7,7 @@ import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "
 import { useFundsFormat } from "../../components/funds-ui";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { TextField } from "../../components/text-field";
 import { getDatabase } from "../../db.server";
 import { BALANCE_FILTERS, BALANCE_SORTS } from "../../domain/funds";
@@ -168,14 +169,14 @@ export default function FundBalances({ loaderData, actionData }: Route.Component
           {items.map((c) => (
             <tr key={c.customerId} className="hover:bg-slate-50" data-testid="balance-row">
               <td className={`${tdClass} font-mono`}>
-                <Link to={`/admin/funds/customers/${c.customerId}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/funds/customers/${c.customerId}`} className="text-brand-700 hover:underline">
                   {c.code}
-                </Link>
+                </RowLink>
               </td>
               <td className={`${tdClass} min-w-48`}>
-                <Link to={`/admin/funds/customers/${c.customerId}`} className="hover:underline">
+                <RowLink to={`/admin/funds/customers/${c.customerId}`} className="hover:underline">
                   {c.name}
-                </Link>
+                </RowLink>
               </td>
               <td className={`${tdClass} whitespace-nowrap`}>{c.regionName}</td>
               <td className={`${tdClass} whitespace-nowrap tabular-nums`}>{money(c.prepaid)}</td>
@@ -193,12 +194,12 @@ export default function FundBalances({ loaderData, actionData }: Route.Component
               <td className={`${tdClass} whitespace-nowrap tabular-nums text-slate-600`}>{money(c.unusedCredit)}</td>
               <td className={tdClass}>
                 {c.pendingReports > 0 ? (
-                  <Link
+                  <RowLink
                     to={`/admin/payment-reports?customer=${c.customerId}`}
                     className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900"
                   >
                     {c.pendingReports}
-                  </Link>
+                  </RowLink>
                 ) : (
                   <span className="text-slate-400">—</span>
                 )}

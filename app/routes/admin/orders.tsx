@@ -8,6 +8,7 @@ import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE } from "../../domain/order-pipeline";
@@ -259,9 +260,9 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
                   </td>
                 ) : null}
                 <td className={`${tdClass} font-mono`}>
-                  <Link to={`/admin/orders/${o.number}`} className="text-brand-700 hover:underline">
+                  <RowLink to={`/admin/orders/${o.number}`} className="text-brand-700 hover:underline">
                     {o.number}
-                  </Link>
+                  </RowLink>
                 </td>
                 <td className={tdClass}>
                   {o.customerName}

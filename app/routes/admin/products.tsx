@@ -8,6 +8,7 @@ import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { ListedBadge, TagBadges } from "../../components/product-badges";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
 import { PRODUCT_TAGS } from "../../domain/product-tags";
 import { categoryOptions } from "../../forms/category-forms";
@@ -175,9 +176,9 @@ export default function Products({ loaderData }: Route.ComponentProps) {
                 )}
               </td>
               <td className={tdClass}>
-                <Link to={`/admin/products/${p.id}`} className="font-medium text-brand-700 hover:underline">
+                <RowLink to={`/admin/products/${p.id}`} className="font-medium text-brand-700 hover:underline">
                   {p.name}
-                </Link>
+                </RowLink>
                 <p className="font-mono text-xs text-slate-500">
                   {p.codes.join(" · ")}
                   {p.skuCount > p.codes.length ? ` +${p.skuCount - p.codes.length}` : ""}

@@ -6,6 +6,7 @@ import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { statusColor } from "../../components/status-colors";
 import { getDatabase } from "../../db.server";
@@ -185,15 +186,15 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
           {items.map((r) => (
             <tr key={r.id} className="hover:bg-slate-50" data-testid="return-row">
               <td className={`${tdClass} font-mono`}>
-                <Link to={`/admin/returns/${r.number}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/returns/${r.number}`} className="text-brand-700 hover:underline">
                   {r.number}
-                </Link>
+                </RowLink>
               </td>
               <td className={`${tdClass} font-mono`}>
                 {canSeeOrders ? (
-                  <Link to={`/admin/orders/${r.orderNumber}`} className="hover:underline">
+                  <RowLink to={`/admin/orders/${r.orderNumber}`} className="hover:underline">
                     {r.orderNumber}
-                  </Link>
+                  </RowLink>
                 ) : (
                   r.orderNumber
                 )}

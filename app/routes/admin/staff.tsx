@@ -6,6 +6,7 @@ import { PageHeader } from "../../components/card";
 import { DataTable, EmptyRow, KeysetPager, tdClass, thClass } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { ActiveBadge, roleLabel, SettingsTabs } from "../../components/staff-admin-ui";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
@@ -123,9 +124,9 @@ export default function StaffList({ loaderData }: Route.ComponentProps) {
           {items.map((s) => (
             <tr key={s.id} className="hover:bg-slate-50">
               <td className={`${tdClass} font-mono`}>
-                <Link to={`/admin/settings/staff/${s.id}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/settings/staff/${s.id}`} className="text-brand-700 hover:underline">
                   {s.username}
-                </Link>
+                </RowLink>
                 {s.id === viewerId ? <span className="text-xs text-slate-500">{t("staff.common.you")}</span> : null}
               </td>
               <td className={tdClass}>{s.displayName}</td>

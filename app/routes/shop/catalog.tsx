@@ -6,6 +6,7 @@ import { buttonClass } from "../../components/button";
 import { Money } from "../../components/money";
 import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -106,7 +107,7 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
       <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
         {products.map((p) => (
           <li key={p.id}>
-            <Link
+            <RowLink
               to={`/shop/products/${p.id}`}
               className="group block h-full overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm hover:border-brand-500"
               data-testid="product-card"
@@ -138,7 +139,7 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
                   ) : null}
                 </div>
               </div>
-            </Link>
+            </RowLink>
           </li>
         ))}
       </ul>

@@ -5,6 +5,7 @@ import { KeysetPager } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { ORDER_STEPS } from "../../domain/pipelines";
@@ -65,7 +66,7 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
       <ul className="mt-3 space-y-2">
         {items.map((o) => (
           <li key={o.id}>
-            <Link
+            <RowLink
               to={`/shop/orders/${o.number}`}
               className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 bg-white p-3 hover:border-brand-500"
               data-testid="order-row"
@@ -80,7 +81,7 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
                 <StatusBadge status={o.status} label={t(`orders.status.${o.status}`)} />
                 <Money fen={o.payable} className="font-semibold" />
               </span>
-            </Link>
+            </RowLink>
           </li>
         ))}
       </ul>

@@ -6,6 +6,7 @@ import { KeysetPager } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { RETURN_PIPELINE } from "../../domain/return-pipeline";
@@ -130,7 +131,7 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
           <ul className="mt-3 space-y-2">
             {returns.map((r) => (
               <li key={r.id}>
-                <Link
+                <RowLink
                   to={`/shop/returns/${encodeURIComponent(r.number)}`}
                   className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 bg-white p-3 hover:border-brand-500"
                   data-testid="return-row"
@@ -153,7 +154,7 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
                       </span>
                     )}
                   </span>
-                </Link>
+                </RowLink>
               </li>
             ))}
           </ul>
@@ -173,12 +174,12 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
                 data-returnable={o.returnable}
               >
                 <span className="min-w-0">
-                  <Link
+                  <RowLink
                     to={`/shop/orders/${encodeURIComponent(o.number)}`}
                     className="block font-mono text-sm font-medium text-brand-700 underline"
                   >
                     {o.number}
-                  </Link>
+                  </RowLink>
                   <span className="block text-xs text-slate-500">
                     <DateTime iso={o.createdAt} dateOnly /> · {t("shop.cart.lines", { count: o.lineCount })}
                   </span>
