@@ -82,6 +82,38 @@ async function startServer(env: Record<string, string> = {}): Promise<Running> {
   return { url, child, output: () => output, exit };
 }
 
+/**
+ * A login form whose body arrives slowly: the first bytes now, the rest when `sendRest` is
+ * called (by `later`), so the request is in flight for as long as the test wants. Resolves with
+ * the status once the whole answer has been read.
+ */
+function slowLogin(url: string, later: (sendRest: () => void) => void): Promise<number> {
+  const { port } = new URL(url);
+  const body = `username=admin&password=${DEMO_PASSWORD}`;
+  return new Promise<number>((done, fail) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/login",
+        method: "POST",
+        headers: {
+          "Content-Type": "application/x-www-form-urlencoded",
+          "Content-Length": Buffer.byteLength(body),
+          Origin: url,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => done(res.statusCode ?? 0));
+      },
+    );
+    req.on("error", fail);
+    req.write(body.slice(0, 10));
+    later(() => req.end(body.slice(10)));
+  });
+}
+
 const logLines = (output: string) =>
   output
     .split("\n")
@@ -106,34 +138,13 @@ describe("the production server", () => {
 
   it("finishes a request in flight when SIGTERM arrives, refuses new ones, and exits 0", async () => {
     const server = await startServer();
-    const { port } = new URL(server.url);
-    // A login form whose body arrives slowly: the request is in flight across the signal.
-    const body = `username=admin&password=${DEMO_PASSWORD}`;
-    const answered = new Promise<number>((done, fail) => {
-      const req = http.request(
-        {
-          host: "127.0.0.1",
-          port,
-          path: "/login",
-          method: "POST",
-          headers: {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Content-Length": Buffer.byteLength(body),
-            Origin: server.url,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => done(res.statusCode ?? 0));
-        },
-      );
-      req.on("error", fail);
-      req.write(body.slice(0, 10));
+    // A login whose body arrives slowly: the request is in flight across the signal.
+    const answered = slowLogin(server.url, (sendRest) =>
       setTimeout(() => {
         server.child.kill("SIGTERM");
-        setTimeout(() => req.end(body.slice(10)), 700);
-      }, 300);
-    });
+        setTimeout(sendRest, 700);
+      }, 300),
+    );
     const status = await answered;
     // Signed in: a redirect with the session cookie, not a dropped connection.
     expect(status).toBe(302);
@@ -141,6 +152,34 @@ describe("the production server", () => {
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     const requestLine = logLines(server.output()).find((l) => l.msg === "request" && l.path === "/login");
     expect(requestLine).toMatchObject({ method: "POST", status: 302 });
+  });
+
+  it("works on MAX_IN_FLIGHT requests at once: the rest wait their turn, a client that leaves frees its turn", async () => {
+    const server = await startServer({ MAX_IN_FLIGHT: "1", LOG_LEVEL: "warn" });
+    const finished: string[] = [];
+    // A login whose body arrives slowly holds the one place until it is answered.
+    const slow = slowLogin(server.url, (sendRest) => setTimeout(sendRest, 800)).then((status) => {
+      finished.push("slow login");
+      return status;
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    // One that gives up while it waits, then one that waits to the end.
+    const leaving = new AbortController();
+    const gaveUp = fetch(`${server.url}/healthz`, { signal: leaving.signal }).catch(() => "gave up");
+    const waiting = fetch(`${server.url}/healthz`).then((r) => {
+      finished.push("waiting health check");
+      return r.status;
+    });
+    setTimeout(() => leaving.abort(), 100);
+    expect(await gaveUp).toBe("gave up");
+    expect(await slow).toBe(302);
+    expect(await waiting).toBe(200);
+    expect(finished).toEqual(["slow login", "waiting health check"]);
+    // Many at once on one place: every one answered.
+    const many = await Promise.all(Array.from({ length: 30 }, () => fetch(`${server.url}/healthz`)));
+    expect(many.map((r) => r.status)).toEqual(Array(30).fill(200));
+    server.child.kill("SIGTERM");
+    expect(await server.exit).toEqual({ code: 0, signal: null });
   });
 
   it("writes JSON lines with a request id, and never a password, token or session id", async () => {
