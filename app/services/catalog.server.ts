@@ -268,10 +268,16 @@ async function summarizeProducts(
             "s.product_id",
             "s.base_price",
             eb.fn.coalesce("cp.price", "lp.price").as("explicit"),
+            // Units available over the active warehouses; a SKU short of stock (or with none)
+            // counts 0, not less. Clamped here, inside the one subquery per SKU: a CASE over the
+            // outer column made PostgreSQL run the subquery twice.
             eb
               .selectFrom("stock as st")
               .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-              .select((e) => e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved"))).as("n"))
+              .select((e) => {
+                const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
+                return e.case().when(sum, ">", 0).then(sum).else(0).end().as("n");
+              })
               .whereRef("st.sku_id", "=", "s.id")
               .where("w.active", "=", 1)
               .as("available"),
@@ -289,10 +295,7 @@ async function summarizeProducts(
           eb.fn.max(baseIfNotExplicit).as("max_base"),
           eb.fn.min("x.explicit").as("min_explicit"),
           eb.fn.max("x.explicit").as("max_explicit"),
-          // A SKU short of stock (or with none) counts 0, not less.
-          eb.fn
-            .sum<number>(eb.case().when("x.available", ">", 0).then(eb.ref("x.available")).else(0).end())
-            .as("available"),
+          eb.fn.sum<number>("x.available").as("available"),
           eb
             .selectFrom("skus as first")
             .select("first.unit")
