@@ -333,7 +333,8 @@ describe("a product from the console to the storefront", () => {
     await waitForHydration(dealer.page);
     const first = dealer.page.getByTestId(`sku-${codes[0]}`);
     const second = dealer.page.getByTestId(`sku-${codes[1]}`);
-    expect(await textOf(first)).toContain("¥18.00");
+    // The URL changes before the product page has rendered: wait for the page itself.
+    await expect.poll(() => textOf(first), { timeout: 10_000 }).toContain("¥18.00");
     expect(await textOf(first)).toContain("建议零售价：¥26.00");
     // 3550 fen × 0.9 = 3195 fen.
     expect(await textOf(second)).toContain("¥31.95");
@@ -449,7 +450,12 @@ describe("an order placed by staff for a customer (代下单)", () => {
     await page.getByRole("button", { name: "提交订单", exact: true }).click();
     await page.waitForURL((url) => url.searchParams.has("placed"));
     await waitForHydration(page);
-    const notice = await textOf(page.locator("main [role=status]").first());
+    // The URL changes before the new page has rendered: wait for its notice (checked exactly below).
+    const placedNotice = page.locator("main [role=status]").first();
+    await expect
+      .poll(() => textOf(placedNotice), { timeout: 10_000 })
+      .toMatch(/^已为 上海浦江百货贸易有限公司 提交订单 DH\d{8}-\d{4}，等待订单审核。$/);
+    const notice = await textOf(placedNotice);
     const number = /DH\d{8}-\d{4}/.exec(notice)?.[0];
     expect(notice).toBe(`已为 上海浦江百货贸易有限公司 提交订单 ${number}，等待订单审核。`);
     await screenshot(page, "i3-order-on-behalf-placed-zh");
@@ -481,12 +487,14 @@ describe("an order placed by staff for a customer (代下单)", () => {
       await page.getByRole("button", { name: "搜索", exact: true }).click();
       await page.waitForURL((url) => url.searchParams.get("q") === q);
       await waitForHydration(page);
-      return textOf(page.locator("main section"));
+      return page.locator("main section");
     };
-    expect(await search("C0002")).toContain("上海浦江百货贸易有限公司");
+    // The URL changes before the results have rendered: poll the results themselves.
+    const eastern = await search("C0002");
+    await expect.poll(() => textOf(eastern), { timeout: 10_000 }).toContain("上海浦江百货贸易有限公司");
     const southern = await search("C0003");
-    expect(southern).toContain("没有符合条件的记录。");
-    expect(southern).not.toContain("广州粤丰");
+    await expect.poll(() => textOf(southern), { timeout: 10_000 }).toContain("没有符合条件的记录。");
+    expect(await textOf(southern)).not.toContain("广州粤丰");
     // Asking for it by address answers as for a customer that does not exist.
     await open(page, `${baseUrl()}/admin/orders/new?customer=C0003`);
     expect(await textOf(page.locator("main"))).toContain("找不到这个客户，或不在你的区域内。");

@@ -75,7 +75,10 @@ describe("funds: money in, seen on both sides", () => {
     await page.getByRole("link", { name: "C0002", exact: true }).click();
     await page.waitForURL(`**/admin/funds/customers/${before.id}`);
     await waitForHydration(page);
-    expect(fenOf(await textOf(page.getByTestId("balance-prepaid")))).toBe(Number(before.prepaid));
+    // The URL changes before the customer's page has rendered: wait for the page itself.
+    await expect
+      .poll(async () => fenOf(await textOf(page.getByTestId("balance-prepaid"))), { timeout: 10_000 })
+      .toBe(Number(before.prepaid));
 
     const form = page.getByTestId("form-payment");
     await form.getByLabel("金额（元）").fill("1,234.56");
@@ -260,6 +263,11 @@ describe("funds: corrections and statements", () => {
     await page.getByRole("button", { name: "查询" }).click();
     await page.waitForURL(/from=\d{4}-01-01&to=/);
     await waitForHydration(page);
+    // The URL changes before the new period has rendered: wait for the statement of that period.
+    await page
+      .getByTestId("statement-period")
+      .filter({ hasText: `${from.slice(0, 4)}-01-01 至` })
+      .waitFor({ state: "attached", timeout: 10_000 });
     const closing = fenOf(await textOf(page.getByTestId("statement-prepaid").locator("td").last()));
     expect(closing).toBe(Number(hz.prepaid));
     expect(await page.getByTestId("statement-lines").locator("tbody tr").count()).toBeGreaterThanOrEqual(8);
@@ -378,6 +386,8 @@ describe("funds: corrections and statements", () => {
   test("staff without funds.view get a 403; a dealer cannot open another's statement through the console", async () => {
     const { page } = await newBrowser({ allowErrors: [failedResource(403)] });
     await login(page, baseUrl(), "warehouse");
+    // login() waits for the URL only: wait for the console's menu before counting its links.
+    await page.locator("aside nav").waitFor({ state: "attached", timeout: 10_000 });
     expect(await page.locator('a[href="/admin/funds"]').count()).toBe(0);
     const response = await page.goto(`${baseUrl()}/admin/funds`);
     expect(response?.status()).toBe(403);

@@ -37,6 +37,8 @@ async function orderJourney(page: Page, tag: string, phone: boolean) {
   await cards.first().click();
   await page.waitForURL(/\/shop\/products\/\d+/);
   await waitForHydration(page);
+  // The URL changes before the product page has rendered: wait for its SKUs before measuring it.
+  await page.locator('[data-testid^="sku-"]').first().waitFor({ state: "attached", timeout: 10_000 });
   if (phone) await noSidewaysScroll(page);
   await page.locator('button:has-text("加入购物车")').first().click();
   await expect.poll(() => textOf(page.locator('[role="status"]'))).toContain("已加入购物车");

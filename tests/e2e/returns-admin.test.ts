@@ -148,7 +148,8 @@ describe("returns in the console", () => {
     await admin.waitForURL(/\/admin\/returns\/TH\d{8}-\d{4,}\?created=1$/);
     await waitForHydration(admin);
     const number = new URL(admin.url()).pathname.split("/").pop()!;
-    expect(await statusOf(admin)).toBe("待退货审核");
+    // The URL changes before the return's page has rendered: wait for the page itself.
+    await expect.poll(() => statusOf(admin), { timeout: 10_000 }).toBe("待退货审核");
     expect(await textOf(admin.getByTestId("return-header"))).toContain("代客申请");
     expect(await admin.locator(`img[src="/admin/returns/${number}/photos/0/thumb"]`).count()).toBe(1);
     const thumb = await admin.request.get(`${baseUrl()}/admin/returns/${number}/photos/0/thumb`);
@@ -268,10 +269,15 @@ describe("returns in the console", () => {
   test("the dashboard's return queues open the list at their status", async () => {
     const page = await signIn("admin");
     const link = page.getByTestId("queue-return_review").getByRole("link");
-    expect(await link.getAttribute("href")).toBe("/admin/returns?status=pending_return_review");
+    // login() waits for the URL only: poll the dashboard's link itself.
+    await expect
+      .poll(() => link.getAttribute("href"), { timeout: 10_000 })
+      .toBe("/admin/returns?status=pending_return_review");
     await link.click();
     await page.waitForURL((url) => url.searchParams.get("status") === "pending_return_review");
     await waitForHydration(page);
+    // The URL changes before the list has rendered (no row would pass `every` vacuously): wait for the list.
+    await page.getByTestId("tab-pending_return_review").waitFor({ state: "attached", timeout: 10_000 });
     const statuses = await page.getByTestId("return-row").locator("td:nth-child(4)").allTextContents();
     expect(statuses.every((s) => s.trim() === "待退货审核")).toBe(true);
     expect(await page.getByTestId("tab-pending_return_review").getAttribute("aria-current")).toBe("page");
@@ -318,6 +324,8 @@ describe("returns in the console", () => {
       now,
     );
     const page = await signIn("e2e-orders-only", { allowErrors: [failedResource(403)] });
+    // login() waits for the URL only: wait for the console's menu before counting its links.
+    await page.locator("aside nav").waitFor({ state: "attached", timeout: 10_000 });
     expect(await page.locator('a[href="/admin/returns"]').count()).toBe(0);
     for (const path of ["/admin/returns", "/admin/returns-report", "/admin/returns/new"]) {
       const response = await page.goto(`${baseUrl()}${path}`);

@@ -59,7 +59,8 @@ describe("roles and menus, end to end", () => {
     await a.getByRole("button", { name: "创建角色" }).click();
     await waitForPath(a, /^\/admin\/settings\/roles\/\d+\?created=1$/);
     const roleId = Number(/roles\/(\d+)/.exec(a.url())![1]);
-    expect(await textOf(a.locator("main h1"))).toBe(ROLE_NAME);
+    // The URL changes before the new page has rendered: wait for the page itself.
+    await expect.poll(() => textOf(a.locator("main h1")), { timeout: 10_000 }).toBe(ROLE_NAME);
     expect(
       await a
         .locator('input[name="permissions"]:checked')
@@ -86,7 +87,9 @@ describe("roles and menus, end to end", () => {
     await a.getByLabel("你的登录密码").fill("demo1234");
     await a.getByRole("button", { name: "创建员工账号" }).click();
     await waitForPath(a, /^\/admin\/settings\/staff\/\d+\?created=1$/);
-    expect(await textOf(a.getByRole("status").first())).toBe(`员工账号 ${USERNAME} 已创建。`);
+    await expect
+      .poll(() => textOf(a.getByRole("status").first()), { timeout: 10_000 })
+      .toBe(`员工账号 ${USERNAME} 已创建。`);
 
     // 3. The account sees the dashboard and exactly the menus of its two permissions.
     const staff = await newBrowser({ allowErrors: [failedResource(403)] });
@@ -96,7 +99,8 @@ describe("roles and menus, end to end", () => {
     const expected = CONSOLE_NAV.filter((n) => n.permission === null || held.has(n.permission)).map((n) => n.to);
     expect(expected).toContain("/admin/customers");
     expect(expected).toContain("/admin/products");
-    expect(await menuOf(s)).toEqual(expected);
+    // login() waits for the URL only; the console's menu renders after it: poll the menu itself.
+    await expect.poll(() => menuOf(s), { timeout: 10_000 }).toEqual(expected);
     await s.goto(`${baseUrl()}/admin/customers`);
     await waitForHydration(s);
     expect(await textOf(s.locator("main h1"))).toBe("客户");
