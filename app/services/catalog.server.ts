@@ -309,12 +309,7 @@ async function summarizeProducts(
       })
       .groupBy("x.product_id")
       .execute(),
-    db
-      .selectFrom("product_images")
-      .select(["product_id", "image_id"])
-      .where("product_id", "in", productIds)
-      .orderBy("position")
-      .execute(),
+    productImages(db, productIds),
   ]);
   const byProduct = new Map(summaries.map((r) => [r.product_id, r]));
   const firstImage = new Map<number, number>();
@@ -347,6 +342,16 @@ async function summarizeProducts(
   });
 }
 
+/** The products' images, in their order. */
+function productImages(db: Kysely<DB>, productIds: number[]) {
+  return db
+    .selectFrom("product_images")
+    .select(["product_id", "image_id"])
+    .where("product_id", "in", productIds)
+    .orderBy("position")
+    .execute();
+}
+
 async function hydrateProducts(
   db: Kysely<DB>,
   customerId: number,
@@ -364,12 +369,7 @@ async function hydrateProducts(
       .orderBy("position")
       .orderBy("id")
       .execute(),
-    db
-      .selectFrom("product_images")
-      .select(["product_id", "image_id"])
-      .where("product_id", "in", productIds)
-      .orderBy("position")
-      .execute(),
+    productImages(db, productIds),
   ]);
   const skuIds = skus.map((s) => s.id);
   const [prices, available] = await Promise.all([
