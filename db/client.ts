@@ -1,20 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import SQLite from "better-sqlite3";
-import {
-  CompiledQuery,
-  type DatabaseConnection,
-  type Driver,
-  Kysely,
-  type KyselyConfig,
-  PostgresDialect,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteStatement,
-  type TransactionSettings,
-} from "kysely";
+import { Kysely, type KyselyConfig, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { DB } from "./schema";
+import { GroupCommitSqliteDialect } from "./sqlite-driver";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -24,6 +14,8 @@ export interface Database {
   /** Where the data lives, for messages: a file path or a redacted URL. */
   location: string;
   close(): Promise<void>;
+  /** SQLite: group commits made and the transactions they carried (see db/sqlite-driver.ts). */
+  commitStats?(): { commits: number; members: number };
 }
 
 export interface DatabaseTarget {
@@ -68,6 +60,13 @@ function openSqlite(path: string): SQLite.Database {
   return sqlite;
 }
 
+/** Another connection for reads (and streams): never writes, so only the waiting time matters. */
+function openSqliteReader(path: string): SQLite.Database {
+  const sqlite = new SQLite(path, { fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${REQUIRED_SQLITE_PRAGMAS.busy_timeout}`);
+  return sqlite;
+}
+
 /** Reads the pragmas back: a build of SQLite or a file system that silently ignores one must stop the start. */
 export function verifySqlitePragmas(sqlite: SQLite.Database, inMemory = false): void {
   const read = (name: string) => sqlite.pragma(name, { simple: true });
@@ -85,49 +84,6 @@ export function verifySqlitePragmas(sqlite: SQLite.Database, inMemory = false): 
   if (actual.busy_timeout < REQUIRED_SQLITE_PRAGMAS.busy_timeout)
     wrong.push(`busy_timeout=${actual.busy_timeout} (want ≥ 5000)`);
   if (wrong.length) throw new Error(`SQLite is not configured safely: ${wrong.join(", ")}`);
-}
-
-/**
- * Kysely's SQLite driver opens transactions with a plain `BEGIN`, which takes the write lock
- * only at the first write; a second process writing meanwhile then fails with SQLITE_BUSY
- * instead of waiting. Every transaction here is a write transaction, so take the lock up front.
- */
-class ImmediateSqliteDialect extends SqliteDialect {
-  override createDriver(): Driver {
-    const driver = super.createDriver();
-    driver.beginTransaction = async (connection: DatabaseConnection, _settings: TransactionSettings) => {
-      await connection.executeQuery(CompiledQuery.raw("begin immediate"));
-    };
-    return driver;
-  }
-}
-
-/**
- * better-sqlite3 compiles a statement on every `prepare`, and Kysely prepares every query it
- * runs: the same few hundred SQL texts compiled again on each request (issue 9's profiles). The
- * statements are kept, keyed by their SQL, up to `limit` (the oldest go first). One connection
- * runs one statement at a time (Kysely's driver holds a lock around each query and stream), so a
- * kept statement is never in use twice.
- */
-export function withStatementCache(sqlite: SQLite.Database, limit = 1000): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    prepare(sqlText: string) {
-      let statement = statements.get(sqlText);
-      if (statement) {
-        statements.delete(sqlText); // re-inserted below: the Map's order is the use order
-      } else {
-        statement = sqlite.prepare(sqlText);
-        if (statements.size >= limit) statements.delete(statements.keys().next().value!);
-      }
-      statements.set(sqlText, statement);
-      return statement as unknown as SqliteStatement;
-    },
-    close() {
-      statements.clear();
-      sqlite.close();
-    },
-  };
 }
 
 // PostgreSQL returns int8 (count, sum, bigint columns) and numeric as strings; every such value
@@ -159,11 +115,14 @@ function slowQueryLog(): KyselyConfig["log"] {
 export function openDatabase(target: DatabaseTarget = parseDatabaseUrl(process.env.DATABASE_URL)): Database {
   if (target.dialect === "sqlite") {
     const sqlite = openSqlite(target.url);
-    const db = new Kysely<DB>({
-      dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }),
-      log: slowQueryLog(),
+    const inMemory = target.url === ":memory:";
+    const dialect = new GroupCommitSqliteDialect({
+      writer: sqlite,
+      open: inMemory ? null : () => openSqliteReader(target.url),
     });
-    return { db, dialect: "sqlite", location: target.url, close: () => db.destroy() };
+    const db = new Kysely<DB>({ dialect, log: slowQueryLog() });
+    const commitStats = () => ({ ...(dialect.driver?.stats ?? { commits: 0, members: 0 }) });
+    return { db, dialect: "sqlite", location: target.url, close: () => db.destroy(), commitStats };
   }
   const pool = new pg.Pool({
     connectionString: target.url,

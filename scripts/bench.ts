@@ -6,6 +6,7 @@
 //   options: --duration 10 (s per measurement)  --connections 50  --orders 1000000 (seed size when
 //            the database is missing)  --rebuild (build again even if build/bench exists)
 //            --no-compare (skip the 10 000-order comparison)
+//            --only pages|writes (a part of the run, while working on it: printed, not written)
 //
 // Missing databases are seeded first (scripts/bench-seed.ts). Results: bench/results/*.json|md.
 import { execFileSync, spawn } from "node:child_process";
@@ -27,7 +28,8 @@ const ENGINE = option("db", "sqlite") === "postgres" ? "postgres" : "sqlite";
 const DURATION = Number(option("duration", "10"));
 const CONNECTIONS = Number(option("connections", "50"));
 const ORDERS = Number(option("orders", "1000000"));
-const COMPARE = !flag("no-compare");
+const ONLY = option("only", "") as "" | "pages" | "writes";
+const COMPARE = !flag("no-compare") && !ONLY;
 const ROOT = resolve(import.meta.dirname, "..");
 const BUILD_DIR = resolve(ROOT, "build/bench");
 const PG_BASE = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
@@ -306,10 +308,13 @@ async function runMain(target: Target, port: number) {
   const server = await startServer(target, port);
   const rows: Row[] = [];
   let exportResult: Record<string, number | string> = {};
+  let dealer = "";
+  let admin = "";
+  let dealerOrders = 0;
   try {
-    const dealer = await login(server, "hz-dealer");
-    const admin = await login(server, "admin");
-    const dealerOrders = Number(
+    dealer = await login(server, "hz-dealer");
+    admin = await login(server, "admin");
+    dealerOrders = Number(
       (
         await q.all<{ n: number }>(
           "select count(*) as n from orders o join customers c on c.id = o.customer_id where c.code = 'C0001'",
@@ -318,6 +323,17 @@ async function runMain(target: Target, port: number) {
     );
 
     rows.push(await measure(server, "framework ceiling", { path: "/bench/ceiling", ceiling: null }));
+    if (ONLY !== "writes") await measurePages();
+    if (ONLY !== "pages") await measureWrites();
+    if (ONLY) return { rows: withRatios(rows), exportResult, violations: await checkInvariants(q) };
+  } finally {
+    await server.stop();
+  }
+  const violations = await checkInvariants(q);
+  await q.close();
+  return { rows: withRatios(rows), exportResult, violations };
+
+  async function measurePages() {
     rows.push(await measure(server, "SSR ceiling", { path: "/bench/ssr", ceiling: null }));
     rows.push(
       await measure(server, "catalog search (dealer)", {
@@ -335,7 +351,9 @@ async function runMain(target: Target, port: number) {
     rows.push(mine);
     rows.push(...(await consolePages(server, q, admin)));
     rows.push(await measure(server, "SSR ceiling, again", { path: "/bench/ssr", ceiling: null }));
+  }
 
+  async function measureWrites() {
     // Order submission through the API: 5 lines, a unique idempotency key each, 50 dealers' tokens.
     const dealers = await q.all<{ username: string }>(
       "select a.username from accounts a join customers c on c.account_id = a.id where a.username like 'bench-dealer-%' order by c.id limit 50",
@@ -433,12 +451,7 @@ async function runMain(target: Target, port: number) {
     log(
       `export ${from}…${to}: ${exportResult.rows} rows, ${exportResult.mb} MB in ${exportResult.seconds} s, RSS ${before} → peak ${peak} MB`,
     );
-  } finally {
-    await server.stop();
   }
-  const violations = await checkInvariants(q);
-  await q.close();
-  return { rows: withRatios(rows), exportResult, violations };
 }
 
 async function runCompare(target: Target, port: number) {
@@ -535,6 +548,10 @@ const mainCount = await openQuery(targets.main).then(async (q) => {
 });
 log(`${targets.main.label}: ${mainCount.toLocaleString("en")} orders; ${CONNECTIONS} connections, ${DURATION} s each`);
 const main = await runMain(targets.main, 3900);
+if (ONLY) {
+  for (const r of main.rows) console.log(`${r.name}: ${r.reqPerSec} req/s, ${r.ratio ?? "—"} ×, p99 ${r.p99} ms`);
+  process.exit(0);
+}
 const compare = COMPARE ? await runCompare(targets.small, 3901) : [];
 
 // Targets of issue 9, from this run.

@@ -162,7 +162,14 @@ async function returnGoods() {
 
 const ACTIONS = [placeOrder, moveOrder, moveOrder, moveOrder, pay, moveStock, returnGoods];
 process.stdout.write("ready\n");
-for (; ops < maxOps; ops++) {
-  await pick(ACTIONS)!();
-}
+// Four at once, as concurrent requests would: their transactions share group commits
+// (db/sqlite-driver.ts), so a kill can land between a group's members and its fsync.
+await Promise.all(
+  Array.from({ length: 4 }, async () => {
+    while (ops < maxOps) {
+      ops++;
+      await pick(ACTIONS)!();
+    }
+  }),
+);
 await db.destroy();
