@@ -30,6 +30,7 @@ import {
   SelectQueryNode,
   SqliteDialect,
 } from "kysely";
+import { RELAXED_DURABILITY_MARK } from "./durability";
 
 export interface GroupCommitOptions {
   /** Commit once a group has this many members, even if more are waiting. */
@@ -243,16 +244,21 @@ export class GroupCommitSqliteDriver implements Driver {
       this.writes.add(query.sql);
     }
     // A write (or, in memory, any query) outside a transaction: one statement on the writer.
+    const relaxed = query.sql.endsWith(RELAXED_DURABILITY_MARK);
     await this.lockWriter(handle);
     let result: QueryResult<unknown>;
     try {
       if (pragma) this.commitGroup();
+      if (relaxed && !this.group) {
+        this.writer.connection.exec("begin immediate");
+        this.group = { members: [], openedAt: performance.now() };
+      }
       result = run(this.writer.get(query.sql), query.parameters);
     } catch (error) {
       this.unlockWriter(handle);
       throw error;
     }
-    if (!this.group || this.writer.get(query.sql).readonly) {
+    if (relaxed || !this.group || this.writer.get(query.sql).readonly) {
       this.unlockWriter(handle);
       return result;
     }

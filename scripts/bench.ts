@@ -7,6 +7,7 @@
 //            the database is missing)  --rebuild (build again even if build/bench exists)
 //            --no-compare (skip the 10 000-order comparison)
 //            --only pages|writes (a part of the run, while working on it: printed, not written)
+//            --profile (the server writes a V8 CPU profile per run into bench/profiles/)
 //
 // Missing databases are seeded first (scripts/bench-seed.ts). Results: bench/results/*.json|md.
 import { execFileSync, spawn } from "node:child_process";
@@ -125,7 +126,8 @@ class RssSampler {
 }
 
 async function startServer(target: Target, port: number): Promise<Server> {
-  const child = spawn(process.execPath, ["server.js"], {
+  const profile = flag("profile") ? ["--cpu-prof", `--cpu-prof-dir=${resolve(ROOT, "bench/profiles")}`] : [];
+  const child = spawn(process.execPath, [...profile, "server.js"], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
     env: {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
+import { relaxedDurability } from "../../db/durability";
 import type { DB } from "../../db/schema";
 import { type Actor, recordAudit } from "../services/audit.server";
 import { hashToken, loadStaffAccess, type Viewer } from "../services/sessions.server";
@@ -350,6 +351,8 @@ export async function consumeRequest(
       }),
     )
     .returning(["count"])
+    // A crash may lose the last few counts; no request waits for this one's fsync.
+    .modifyEnd(relaxedDurability())
     .executeTakeFirstOrThrow();
   const count = Number(row.count);
   if (count <= policy.limit) return { ok: true, remaining: policy.limit - count };

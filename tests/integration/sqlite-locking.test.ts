@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifySqlitePragmas } from "../../db/client";
+import { relaxedDurability } from "../../db/durability";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
 
 let t: TestDatabase;
@@ -138,6 +139,28 @@ describe.runIf(testDbKind() === "sqlite")("SQLite write locking", () => {
       }
     }
     expect(streamed).toEqual([0, 1, 2, 3, 4]); // the stream's own snapshot
+  });
+
+  it("returns a relaxed write (a rate counter) before its fsync, and commits it with the next group", async () => {
+    await sql`create table gc_counter (k text primary key, n integer not null)`.execute(t.db);
+    const other = new Database(t.name, { readonly: true });
+    const visible = () => (other.prepare("select count(*) as c from gc_counter").get() as { c: number }).c;
+    const before = t.commitStats!();
+    const upsert = () =>
+      sql<{
+        n: number;
+      }>`insert into gc_counter (k, n) values ('a', 1) on conflict (k) do update set n = n + 1 returning n ${relaxedDurability()}`.execute(
+        t.db,
+      );
+    expect((await upsert()).rows[0]!.n).toBe(1);
+    expect((await upsert()).rows[0]!.n).toBe(2); // the writer sees its own group
+    expect(visible()).toBe(0); // not committed yet: nobody waited for it
+    expect(t.commitStats!().commits).toBe(before.commits);
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(visible()).toBe(1);
+    expect(t.commitStats!().commits).toBe(before.commits + 1);
+    other.close();
   });
 
   it("refuses to start on a database whose safety settings do not hold", () => {
