@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
-import { Link, useLocation } from "react-router";
+import { useLocation } from "react-router";
+import { AppLink } from "./row-link";
 
 /** The console's dense table: a bordered, horizontally scrollable frame. */
 export function DataTable({ children, caption }: { children: ReactNode; caption?: string }) {
@@ -43,12 +44,12 @@ export function SortHeader({ field, label, defaultSort }: { field: string; label
   params.delete("cursor");
   return (
     <th scope="col" className={thClass} aria-sort={active ? (descending ? "descending" : "ascending") : "none"}>
-      <Link to={`?${params.toString()}`} className="inline-flex items-center gap-1 hover:text-slate-900">
+      <AppLink to={`?${params.toString()}`} className="inline-flex items-center gap-1 hover:text-slate-900">
         {label}
         <span aria-hidden className={active ? "text-slate-900" : "text-slate-300"}>
           {active && descending ? "↓" : "↑"}
         </span>
-      </Link>
+      </AppLink>
     </th>
   );
 }
@@ -66,12 +67,12 @@ export function KeysetPager({
   const location = useLocation();
   const params = new URLSearchParams(location.search);
   const onFirstPage = !params.get(param);
-  const with_ = (cursor: string | null) => {
+  const with_ = (cursor: string | null): `?${string}` | `/${string}` => {
     const p = new URLSearchParams(params);
     if (cursor === null) p.delete(param);
     else p.set(param, cursor);
     const s = p.toString();
-    return s ? `?${s}` : location.pathname;
+    return s ? `?${s}` : (location.pathname as `/${string}`);
   };
   if (onFirstPage && nextCursor === null) return null;
   const linkClass =
@@ -79,14 +80,14 @@ export function KeysetPager({
   return (
     <nav className="mt-3 flex gap-2" aria-label="pagination">
       {onFirstPage ? null : (
-        <Link to={with_(null)} className={linkClass}>
+        <AppLink to={with_(null)} className={linkClass}>
           {labels.first}
-        </Link>
+        </AppLink>
       )}
       {nextCursor === null ? null : (
-        <Link to={with_(String(nextCursor))} className={linkClass}>
+        <AppLink to={with_(String(nextCursor))} className={linkClass}>
           {labels.next}
-        </Link>
+        </AppLink>
       )}
     </nav>
   );

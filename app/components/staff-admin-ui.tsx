@@ -1,8 +1,8 @@
 import type { TFunction } from "i18next";
 import type { InputHTMLAttributes } from "react";
-import { NavLink } from "react-router";
 import { PERMISSION_AREAS } from "../domain/permissions";
 import { useTranslation } from "../i18n/use-translation";
+import { AppNavLink } from "./row-link";
 import { TextField } from "./text-field";
 
 /** A role as people know it: built-in roles by their translated name, custom ones by theirs. */
@@ -23,7 +23,7 @@ export function SettingsTabs() {
   return (
     <nav aria-label={t("staff.tabs.label")} className="mb-4 flex gap-1 overflow-x-auto border-b border-slate-200">
       {TABS.map((tab) => (
-        <NavLink
+        <AppNavLink
           key={tab.key}
           to={tab.to}
           className={({ isActive }) =>
@@ -35,7 +35,7 @@ export function SettingsTabs() {
           }
         >
           {t(`staff.tabs.${tab.key}`)}
-        </NavLink>
+        </AppNavLink>
       ))}
     </nav>
   );

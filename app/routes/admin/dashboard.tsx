@@ -1,7 +1,8 @@
-import { Link, useRouteLoaderData } from "react-router";
+import { useRouteLoaderData } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { AppLink } from "../../components/row-link";
 import { statusColor } from "../../components/status-colors";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -45,12 +46,12 @@ export default function Dashboard({ loaderData }: Route.ComponentProps) {
                     <span aria-hidden className={`size-2.5 rounded-full ${statusColor(q.status).dot}`} />
                     {t(`steps.${group.pipeline}.${q.key}`)}
                   </p>
-                  <Link
+                  <AppLink
                     to={`/admin/${group.pipeline}?status=${q.status}`}
                     className="mt-2 block text-3xl font-semibold tabular-nums text-slate-900 hover:text-brand-700"
                   >
                     {q.count}
-                  </Link>
+                  </AppLink>
                   <p className="text-xs text-slate-500">{t("dashboard.waiting")}</p>
                 </Card>
               </li>

@@ -1,7 +1,8 @@
-import { NavLink, Outlet } from "react-router";
+import { Outlet } from "react-router";
 import { requireStaff } from "../../auth/guards.server";
 import { LanguageSwitcher } from "../../components/language-switcher";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { AppNavLink } from "../../components/row-link";
 import { UserMenu } from "../../components/user-menu";
 import { getDatabase } from "../../db.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -69,7 +70,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
           <ul className="space-y-1">
             {nav.map((item) => (
               <li key={item.to}>
-                <NavLink
+                <AppNavLink
                   to={item.to}
                   end={item.to === "/admin" || item.to in QUEUE_LISTS}
                   className={({ isActive }) =>
@@ -79,12 +80,12 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                   }
                 >
                   {t(item.labelKey)}
-                </NavLink>
+                </AppNavLink>
                 {queuesUnder(item.to).length ? (
                   <ul className="mb-1 ml-3 border-l border-slate-200 pl-2" aria-label={t("dashboard.queuesHeading")}>
                     {queuesUnder(item.to).map((q) => (
                       <li key={q.key}>
-                        <NavLink
+                        <AppNavLink
                           to={`${item.to}?status=${q.status}`}
                           className="flex items-center justify-between rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
                           data-testid={`nav-queue-${q.key}`}
@@ -95,7 +96,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                           >
                             {q.count}
                           </span>
-                        </NavLink>
+                        </AppNavLink>
                       </li>
                     ))}
                   </ul>
@@ -109,9 +110,16 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
         <header className="no-print flex h-14 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
           <nav aria-label={t("common.menu")} className="flex gap-1 overflow-x-auto md:hidden">
             {nav.map((item) => (
-              <NavLink key={item.to} to={item.to} end={item.to === "/admin"} className="rounded px-2 py-1 text-sm">
+              <AppNavLink
+                key={item.to}
+                to={item.to}
+                end={item.to === "/admin"}
+                className={({ isActive }) =>
+                  `whitespace-nowrap rounded px-2 py-1 text-sm ${isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700"}`
+                }
+              >
                 {t(item.labelKey)}
-              </NavLink>
+              </AppNavLink>
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-2">

@@ -1,7 +1,7 @@
 import type { Permission } from "../../domain/permissions";
 
 /** The console's menu; an entry shows only to staff holding its permission. */
-export const CONSOLE_NAV: ReadonlyArray<{ to: string; labelKey: string; permission: Permission | null }> = [
+export const CONSOLE_NAV: ReadonlyArray<{ to: `/${string}`; labelKey: string; permission: Permission | null }> = [
   { to: "/admin", labelKey: "nav.dashboard", permission: null },
   { to: "/admin/orders/new", labelKey: "nav.orderOnBehalf", permission: "order.create" },
   { to: "/admin/orders", labelKey: "nav.consoleOrders", permission: "order.view" },

@@ -1,4 +1,4 @@
-import { data, Form, Link, useNavigation } from "react-router";
+import { data, Form, useNavigation } from "react-router";
 import { z } from "zod";
 import { actorOf, requirePermission } from "../../auth/guards.server";
 import { Button, buttonClass } from "../../components/button";
@@ -8,7 +8,7 @@ import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
-import { RowLink } from "../../components/row-link";
+import { AppLink, RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE } from "../../domain/order-pipeline";
@@ -214,9 +214,9 @@ export default function Orders({ loaderData, actionData }: Route.ComponentProps)
           <button type="submit" className={buttonClass("primary", "min-h-9")}>
             {t("orders.console.filters.apply")}
           </button>
-          <Link to="/admin/orders" className="text-sm text-slate-600 underline">
+          <AppLink to="/admin/orders" className="text-sm text-slate-600 underline">
             {t("orders.console.filters.reset")}
-          </Link>
+          </AppLink>
         </div>
       </Form>
       {actionData ? (

@@ -1,4 +1,4 @@
-import { Form, Link } from "react-router";
+import { Form } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
 import { Availability } from "../../components/availability";
@@ -6,7 +6,7 @@ import { buttonClass } from "../../components/button";
 import { Money } from "../../components/money";
 import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
-import { RowLink } from "../../components/row-link";
+import { AppLink, RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -54,7 +54,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export default function Catalog({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const { query, categories, products, nextCursor, stockDisplay } = loaderData;
-  const link = (changes: Record<string, string | undefined>) => {
+  const link = (changes: Record<string, string | undefined>): `?${string}` | "/shop" => {
     const params = new URLSearchParams();
     const merged = { q: query.q, category: query.category?.toString(), fav: query.fav, ...changes };
     for (const [k, v] of Object.entries(merged)) if (v) params.set(k, v);
@@ -86,17 +86,17 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
         </button>
       </Form>
       <nav aria-label={t("shop.catalog.categories")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
-        <Link to={link({ category: undefined, after: undefined })} className={chip(!query.category)}>
+        <AppLink to={link({ category: undefined, after: undefined })} className={chip(!query.category)}>
           {t("shop.catalog.allCategories")}
-        </Link>
+        </AppLink>
         {categories.map((c) => (
-          <Link key={c.id} to={link({ category: String(c.id) })} className={chip(query.category === c.id)}>
+          <AppLink key={c.id} to={link({ category: String(c.id) })} className={chip(query.category === c.id)}>
             {c.name}
-          </Link>
+          </AppLink>
         ))}
-        <Link to={link({ fav: query.fav ? undefined : "1" })} className={chip(query.fav === "1")}>
+        <AppLink to={link({ fav: query.fav ? undefined : "1" })} className={chip(query.fav === "1")}>
           ★ {t("shop.catalog.favouritesOnly")}
-        </Link>
+        </AppLink>
       </nav>
       {query.q ? (
         <h1 className="mt-4 text-lg font-semibold">{t("shop.catalog.resultsFor", { q: query.q })}</h1>
@@ -145,9 +145,9 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
       </ul>
       {nextCursor ? (
         <div className="mt-4 text-center">
-          <Link to={link({ after: String(nextCursor) })} className={buttonClass("secondary")}>
+          <AppLink to={link({ after: String(nextCursor) })} className={buttonClass("secondary")}>
             {t("shop.catalog.more")}
-          </Link>
+          </AppLink>
         </div>
       ) : null}
     </>

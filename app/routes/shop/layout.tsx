@@ -1,7 +1,8 @@
-import { NavLink, Outlet } from "react-router";
+import { Outlet } from "react-router";
 import { requireCustomer } from "../../auth/guards.server";
 import { LanguageSwitcher } from "../../components/language-switcher";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { AppNavLink } from "../../components/row-link";
 import { UserMenu } from "../../components/user-menu";
 import { getDatabase } from "../../db.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -75,7 +76,7 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
           </div>
           <nav aria-label={t("common.menu")} className="ml-4 hidden gap-1 sm:flex">
             {NAV.map((item) => (
-              <NavLink
+              <AppNavLink
                 key={item.to}
                 to={item.to}
                 end={item.end}
@@ -85,7 +86,7 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
               >
                 {t(item.key)}
                 {badge(item.to)}
-              </NavLink>
+              </AppNavLink>
             ))}
           </nav>
           <div className="ml-auto flex items-center gap-1">
@@ -110,7 +111,7 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
         className="no-print fixed inset-x-0 bottom-0 z-10 grid grid-cols-5 border-t border-slate-200 bg-white sm:hidden"
       >
         {NAV.filter((item) => !("phoneBar" in item) || item.phoneBar).map((item) => (
-          <NavLink
+          <AppNavLink
             key={item.to}
             to={item.to}
             end={item.end}
@@ -134,7 +135,7 @@ export default function ShopLayout({ loaderData }: Route.ComponentProps) {
               {t(item.key)}
               {badge(item.to)}
             </span>
-          </NavLink>
+          </AppNavLink>
         ))}
       </nav>
     </div>

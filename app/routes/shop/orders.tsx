@@ -1,11 +1,10 @@
-import { Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
 import { KeysetPager } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
 import { RouteErrorBoundary } from "../../components/route-error";
-import { RowLink } from "../../components/row-link";
+import { AppLink, RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
 import { getDatabase } from "../../db.server";
 import { ORDER_STEPS } from "../../domain/pipelines";
@@ -48,18 +47,18 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h1 className="text-xl font-semibold">{t("shop.orders.title")}</h1>
         {/* Phones have no returns tab in the bottom bar: this is their way in. */}
-        <Link to="/shop/returns" className="text-sm text-brand-700 underline" data-testid="returns-link">
+        <AppLink to="/shop/returns" className="text-sm text-brand-700 underline" data-testid="returns-link">
           {t("returnsShop.title")}
-        </Link>
+        </AppLink>
       </div>
       <nav aria-label={t("shop.orders.status")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
-        <Link to="/shop/orders" className={chip(status === null)}>
+        <AppLink to="/shop/orders" className={chip(status === null)}>
           {t("shop.orders.allStatuses")}
-        </Link>
+        </AppLink>
         {STATUSES.map((s) => (
-          <Link key={s} to={`?status=${s}`} className={chip(status === s)}>
+          <AppLink key={s} to={`?status=${s}`} className={chip(status === s)}>
             {t(`orders.status.${s}`)}
-          </Link>
+          </AppLink>
         ))}
       </nav>
       {items.length === 0 ? <p className="mt-8 text-center text-slate-500">{t("shop.orders.empty")}</p> : null}
