@@ -27,14 +27,9 @@ function presentTimeline(steps: ReadonlyArray<{ key: string; status: string }>, 
 }
 
 export async function presentOrder(db: Kysely<DB>, order: OrderDetail, viewer: Viewer) {
-  const [slips, shipments, paid, split] = await Promise.all([
+  const [slips, shipments, split] = await Promise.all([
     changeSlips(db, order.id),
     shipmentsOf(db, order.id),
-    db
-      .selectFrom("orders")
-      .select(["payment_method", "paid_amount"])
-      .where("id", "=", order.id)
-      .executeTakeFirstOrThrow(),
     orderPayments(db, order.id),
   ]);
   // Like the storefront, a customer sees a shipment once it has been handed to the carrier.
@@ -60,11 +55,11 @@ export async function presentOrder(db: Kysely<DB>, order: OrderDetail, viewer: V
     remark: order.remark,
     contractNo: order.contractNo,
     createdAt: order.createdAt,
-    ...(paid.payment_method
+    ...(order.paid.method
       ? {
           payment: {
-            method: paid.payment_method,
-            paid: Number(paid.paid_amount),
+            method: order.paid.method,
+            paid: order.paid.amount,
             prepaid: split.prepaid,
             rebate: split.rebate,
             credit: split.credit,

@@ -119,13 +119,23 @@ async function loadForUpdate(trx: Trx, number: string, actor: OrderActor): Promi
 const toPipelineActor = (actor: OrderActor): PipelineActor =>
   actor.kind === "staff" ? { kind: "staff", permissions: actor.grant.permissions } : { kind: actor.kind };
 
-async function lines(trx: Trx, orderId: number) {
-  return trx
-    .selectFrom("order_lines")
-    .select(["sku_id", "sku_code", "quantity"])
-    .where("order_id", "=", orderId)
-    .orderBy("position")
-    .execute();
+type OrderLineRef = { sku_id: number; sku_code: string; quantity: number };
+// An order's lines never change while it moves through the pipeline: one action reads them once,
+// however many of its effects and checks ask (an approval read them four times, issue 9).
+const linesRead = new WeakMap<LoadedOrder, Promise<OrderLineRef[]>>();
+
+function lines(trx: Trx, order: LoadedOrder): Promise<OrderLineRef[]> {
+  let read = linesRead.get(order);
+  if (!read) {
+    read = trx
+      .selectFrom("order_lines")
+      .select(["sku_id", "sku_code", "quantity"])
+      .where("order_id", "=", order.id)
+      .orderBy("position")
+      .execute();
+    linesRead.set(order, read);
+  }
+  return read;
 }
 
 /**
@@ -135,7 +145,7 @@ async function lines(trx: Trx, orderId: number) {
 async function warehouseFor(trx: Trx, order: LoadedOrder, chosen?: number): Promise<number> {
   const id = chosen ?? order.warehouse_id ?? order.default_warehouse_id;
   if (id) return id;
-  const orderLines = await lines(trx, order.id);
+  const orderLines = await lines(trx, order);
   const rows = await trx
     .selectFrom("warehouses as w")
     .leftJoin("stock as s", (join) =>
@@ -186,6 +196,43 @@ async function availableIn(trx: Trx, warehouseId: number, skuIds: number[]) {
   return new Map(rows.map((r) => [r.sku_id, Number(r.on_hand) - Number(r.reserved)]));
 }
 
+/**
+ * Changes the reserved units of several SKUs in one warehouse: one insert of missing stock rows,
+ * one read of the rows (locked, in SKU order, so two orders sharing SKUs never deadlock on
+ * PostgreSQL), then one update per SKU. Returns each SKU's units on hand and reserved before.
+ */
+async function changeReservations(trx: Trx, warehouseId: number, deltas: Map<number, number>) {
+  const skuIds = [...deltas.keys()].sort((a, b) => a - b);
+  const before = new Map<number, { onHand: number; reservedBefore: number }>();
+  if (!skuIds.length) return before;
+  await trx
+    .insertInto("stock")
+    .values(skuIds.map((skuId) => ({ sku_id: skuId, warehouse_id: warehouseId, on_hand: 0, reserved: 0 })))
+    .onConflict((oc) => oc.columns(["sku_id", "warehouse_id"]).doNothing())
+    .execute();
+  const rows = await forUpdate(
+    trx,
+    trx
+      .selectFrom("stock")
+      .select(["sku_id", "on_hand", "reserved"])
+      .where("warehouse_id", "=", warehouseId)
+      .where("sku_id", "in", skuIds)
+      .orderBy("sku_id"),
+  ).execute();
+  for (const row of rows) {
+    const reserved = Number(row.reserved) + deltas.get(row.sku_id)!;
+    if (reserved < 0) throw new Error(`reservation would drop below zero for sku ${row.sku_id}`);
+    await trx
+      .updateTable("stock")
+      .set({ reserved })
+      .where("sku_id", "=", row.sku_id)
+      .where("warehouse_id", "=", warehouseId)
+      .execute();
+    before.set(row.sku_id, { onHand: Number(row.on_hand), reservedBefore: Number(row.reserved) });
+  }
+  return before;
+}
+
 async function changeReservation(trx: Trx, skuId: number, warehouseId: number, delta: number) {
   await trx
     .insertInto("stock")
@@ -225,22 +272,43 @@ interface EffectContext {
 const EFFECTS: Record<OrderEffect, (ctx: EffectContext) => Promise<void>> = {
   async reserve_stock({ trx, order, input, allowOverselling }) {
     const warehouseId = await warehouseFor(trx, order, input.type === "approve" ? input.warehouseId : undefined);
-    for (const line of await lines(trx, order.id)) {
-      const { onHand, reservedBefore } = await changeReservation(trx, line.sku_id, warehouseId, line.quantity);
-      if (!allowOverselling && onHand - reservedBefore < line.quantity) {
+    // Units per SKU: a SKU on two lines is reserved, checked and recorded once, for both.
+    const wanted = new Map<number, { quantity: number; skuCode: string }>();
+    for (const line of await lines(trx, order)) {
+      const entry = wanted.get(line.sku_id);
+      if (entry) entry.quantity += line.quantity;
+      else wanted.set(line.sku_id, { quantity: line.quantity, skuCode: line.sku_code });
+    }
+    const stock = await changeReservations(
+      trx,
+      warehouseId,
+      new Map([...wanted].map(([skuId, w]) => [skuId, w.quantity])),
+    );
+    for (const [skuId, w] of wanted) {
+      const { onHand, reservedBefore } = stock.get(skuId)!;
+      if (!allowOverselling && onHand - reservedBefore < w.quantity) {
         throw new Refused({
           code: "insufficient_stock",
-          skuCode: line.sku_code,
+          skuCode: w.skuCode,
           available: Math.max(onHand - reservedBefore, 0),
         });
       }
+    }
+    if (wanted.size) {
       await trx
         .insertInto("order_reservations")
-        .values({ order_id: order.id, sku_id: line.sku_id, warehouse_id: warehouseId, quantity: line.quantity })
+        .values(
+          [...wanted].map(([skuId, w]) => ({
+            order_id: order.id,
+            sku_id: skuId,
+            warehouse_id: warehouseId,
+            quantity: w.quantity,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .columns(["order_id", "sku_id", "warehouse_id"])
-            .doUpdateSet((eb) => ({ quantity: eb("order_reservations.quantity", "+", line.quantity) })),
+            .doUpdateSet((eb) => ({ quantity: eb("order_reservations.quantity", "+", eb.ref("excluded.quantity")) })),
         )
         .execute();
     }
@@ -306,7 +374,7 @@ const EFFECTS: Record<OrderEffect, (ctx: EffectContext) => Promise<void>> = {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    for (const line of await lines(trx, order.id)) {
+    for (const line of await lines(trx, order)) {
       // A reservation elsewhere (the warehouse was changed at outbound) is released first.
       let fromReservation = 0;
       for (const r of reservedBySku.get(line.sku_id) ?? []) {
@@ -423,10 +491,19 @@ async function refundOrderPayment({ trx, order, input, actor, now }: EffectConte
   order.paid_amount = 0;
 }
 
-/** Whether a switched-off step's work can be done now without a person (DOMAIN §5). */
-async function autoPassable(trx: Trx, order: LoadedOrder, allowOverselling: boolean): Promise<Record<string, boolean>> {
+/**
+ * Whether a switched-off step's work can be done now without a person (DOMAIN §5). Only a
+ * switched-off step is ever asked about: with every step on, nothing is read.
+ */
+async function autoPassable(
+  trx: Trx,
+  order: LoadedOrder,
+  settings: { allowOverselling: boolean; orderSteps: Record<string, boolean> },
+): Promise<Record<string, boolean>> {
+  if (ORDER_PIPELINE.steps.every((step) => isEnabled(settings.orderSteps, step.key))) return {};
+  const { allowOverselling } = settings;
   const warehouseId = await warehouseFor(trx, order).catch(() => null);
-  const orderLines = await lines(trx, order.id);
+  const orderLines = await lines(trx, order);
   let stockSuffices = allowOverselling;
   if (!stockSuffices && warehouseId) {
     const available = await availableIn(
@@ -494,7 +571,7 @@ export async function performOrderAction(
         // A customer acting on a step that isn't theirs is simply not permitted; staff likewise.
         throw new Refused({ code: "not_permitted" });
       }
-      const canAuto = await autoPassable(trx, order, settings.allowOverselling);
+      const canAuto = await autoPassable(trx, order, settings);
       const result = transitionOrder(state, action, {
         enabled: settings.orderSteps,
         canAutoPass: (key) => canAuto[key] ?? false,
@@ -645,7 +722,7 @@ export async function routeSubmittedOrder(trx: Trx, orderId: number, now: Date):
     .where("o.id", "=", orderId)
     .executeTakeFirstOrThrow();
   const order: LoadedOrder = { ...row, paid_amount: Number(row.paid_amount), payable: Number(row.payable) };
-  const canAuto = await autoPassable(trx, order, settings.allowOverselling);
+  const canAuto = await autoPassable(trx, order, settings);
   const result = transitionOrder(
     { status: "new", reserved: false, paid: false },
     { type: "submit" },

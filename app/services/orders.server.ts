@@ -286,6 +286,8 @@ export interface OrderDetail {
   remark: string;
   contractNo: string;
   totals: { goods: number; freight: number; discount: number; payable: number };
+  /** How the order was paid (null: not yet) and how much of it. */
+  paid: { method: string | null; amount: number };
   createdAt: string;
   lines: Array<{
     skuId: number;
@@ -330,6 +332,8 @@ export async function getOrder(
       "o.freight",
       "o.discount",
       "o.payable",
+      "o.payment_method",
+      "o.paid_amount",
       "o.created_at",
       "c.id as customer_id",
       "c.code as customer_code",
@@ -361,6 +365,7 @@ export async function getOrder(
       discount: Number(o.discount),
       payable: Number(o.payable),
     },
+    paid: { method: o.payment_method, amount: Number(o.paid_amount) },
     createdAt: o.created_at,
     lines: lines.map((l) => ({
       skuId: l.sku_id,
