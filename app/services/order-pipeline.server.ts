@@ -650,7 +650,6 @@ export async function performOrderAction(
           })
           .execute();
       }
-      await moveQueueCount(trx, "orders", order.region_id, order.status, result.status);
       const payload = { number: order.number, from: order.status, to: result.status, actor: actor.name, at };
       const event = ACTION_EVENT[input.type] ?? "order.step_approved";
       await emitEvent(
@@ -687,6 +686,9 @@ export async function performOrderAction(
         },
         now,
       );
+      // Last: every order of a region in this status shares the counter row, and on PostgreSQL its
+      // lock is held from here to the commit.
+      await moveQueueCount(trx, "orders", order.region_id, order.status, result.status);
       return { ok: true as const, number: order.number, status: result.status, version: order.version + 1 };
     });
   } catch (error) {

@@ -195,7 +195,6 @@ export async function submitOrder(
         .execute();
       // Switched-off steps at the front of the pipeline are passed now, in this transaction.
       order.status = await routeSubmittedOrder(trx, order.id, now);
-      await moveQueueCount(trx, "orders", customer.region_id, null, order.status);
       await emitEvent(
         trx,
         {
@@ -217,6 +216,8 @@ export async function submitOrder(
         },
         now,
       );
+      // Last, as in performOrderAction: the region's counter row is shared, its lock held to the commit.
+      await moveQueueCount(trx, "orders", customer.region_id, null, order.status);
       return { ok: true as const, order, replayed: false };
     });
   } catch (error) {

@@ -14,22 +14,31 @@ export async function moveQueueCount(
   to: string | null,
 ): Promise<void> {
   if (from === to) return;
-  if (from) {
+  const leave = async (status: string) => {
     await trx
       .updateTable("queue_counters")
       .set({ count: sql`count - 1` })
       .where("pipeline", "=", pipeline)
-      .where("status", "=", from)
+      .where("status", "=", status)
       .where("region_id", "=", regionId)
       .execute();
-  }
-  if (to) {
+  };
+  const enter = async (status: string) => {
     await trx
       .insertInto("queue_counters")
-      .values({ pipeline, status: to, region_id: regionId, count: 1 })
+      .values({ pipeline, status, region_id: regionId, count: 1 })
       .onConflict((oc) =>
         oc.columns(["pipeline", "status", "region_id"]).doUpdateSet({ count: sql`queue_counters.count + 1` }),
       )
       .execute();
+  };
+  // Rows are locked in status order, so two moves between the same statuses in opposite
+  // directions (a send-back and a resubmission) never deadlock on PostgreSQL.
+  if (from && to && to < from) {
+    await enter(to);
+    await leave(from);
+  } else {
+    if (from) await leave(from);
+    if (to) await enter(to);
   }
 }
