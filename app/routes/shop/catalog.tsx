@@ -10,7 +10,7 @@ import { AppLink, RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
-import { browseCatalog, categoryTree } from "../../services/catalog.server";
+import { browseCatalog, rootCategories } from "../../services/catalog.server";
 import { getSettings } from "../../services/settings.server";
 import type { Route } from "./+types/catalog";
 
@@ -37,14 +37,14 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       favouritesOnly: query.fav === "1",
       limit: 24,
     }),
-    categoryTree(db),
+    rootCategories(db),
     getSettings(db),
   ]);
   const t = getI18n(context).t;
   return {
     title: `${t("shop.catalog.title")} · ${viewer.customer.name}`,
     query,
-    categories: categories.map((c) => ({ id: c.id, name: c.name })),
+    categories,
     stockDisplay: settings.stockDisplay,
     nextCursor: page.nextCursor,
     products: page.items,
@@ -61,6 +61,9 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
     const s = params.toString();
     return s ? `?${s}` : "/shop";
   };
+  // Looked up once for the page, not on each of its 24 cards.
+  const fromWord = t("shop.catalog.from");
+  const fromPosition = t("shop.catalog.fromPosition");
   const chip = (active: boolean) =>
     `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
       active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
@@ -123,13 +126,13 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
                   ))}
                 </div>
                 <p className="mt-2 text-base font-semibold text-brand-700">
-                  {p.samePrice || t("shop.catalog.fromPosition") !== "before" ? null : (
-                    <span className="mr-1 text-xs font-normal text-slate-500">{t("shop.catalog.from")}</span>
+                  {p.samePrice || fromPosition !== "before" ? null : (
+                    <span className="mr-1 text-xs font-normal text-slate-500">{fromWord}</span>
                   )}
                   <Money fen={p.minPrice} />
                   <span className="ml-1 text-xs font-normal text-slate-500">
                     /{p.unit}
-                    {p.samePrice || t("shop.catalog.fromPosition") !== "after" ? "" : ` ${t("shop.catalog.from")}`}
+                    {p.samePrice || fromPosition !== "after" ? "" : ` ${fromWord}`}
                   </span>
                 </p>
                 <div className="mt-1 flex items-center justify-between gap-2">
