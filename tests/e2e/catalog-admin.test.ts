@@ -386,7 +386,8 @@ describe("stock", () => {
       await adjust.getByRole("button", { name: "提交调整" }).click();
       const onHand = Number(hz.on_hand) + 7;
       await expect.poll(() => textOf(page.locator("main"))).toContain(`已调整 +7，现在库 ${onHand}。`);
-      expect(await textOf(rows.filter({ hasText: "杭州总仓" }))).toContain(String(onHand));
+      // The notice is the action's answer; the table is the page's data, read again just after it.
+      await expect.poll(() => textOf(rows.filter({ hasText: "杭州总仓" }))).toContain(String(onHand));
       await screenshot(page, "i3-stock-adjusted-zh");
 
       await open(page, `${baseUrl()}/admin/stock/movements?sku=${SKU}`);

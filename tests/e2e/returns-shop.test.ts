@@ -176,8 +176,10 @@ describe("a dealer returns goods", () => {
     await form.locator('input[name="trackingNo"]').fill("SF1234567890");
     await form.locator('button[type="submit"]').click();
     const main = page.locator("main");
+    // React Router shows the action's answer as soon as it arrives and the page's own data
+    // once its loaders have run again: wait for both.
     await expect.poll(() => textOf(main)).toContain("已记录退货物流");
-    expect(await textOf(main)).toContain("待入库审核");
+    await expect.poll(() => textOf(main)).toContain("待入库审核");
     expect(await textOf(main)).toContain("顺丰速运 SF1234567890");
     expect(await page.getByTestId("ship-back").count()).toBe(0);
   });
