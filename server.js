@@ -7,8 +7,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestListener } from "@react-router/node";
+import { createRequestListener as createFetchListener } from "@mjackson/node-fetch-server";
 import helmet from "helmet";
+import { createRequestHandler } from "react-router";
 import sirv from "sirv";
 
 // WORKERS=N (default 1) runs N worker processes sharing the port through node:cluster. Nothing
@@ -93,21 +94,19 @@ const assets = sirv(`${buildDir}/client`, {
 // The CSP nonce is made where the header is set and reaches the app's render through this store.
 const perRequest = new AsyncLocalStorage();
 
-const handle = createRequestListener({
-  // React Router's own action-origin check compares full origins, so behind a TLS-ending proxy
-  // (Origin https://host, request http://host) it would refuse every form. The app's root
-  // middleware does the check instead, for every route: it compares hosts, honours
-  // X-Forwarded-Host when TRUST_PROXY is set and ALLOWED_ORIGINS, and refuses a missing Origin.
-  build: { ...build, allowedActionOrigins: ["**"] },
-  mode: "production",
-  getLoadContext(request, client) {
-    const forwarded = config.trustProxy ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
-    return app.createLoadContext({
-      ip: forwarded || client.address || "",
-      nonce: perRequest.getStore()?.nonce ?? "",
-      requestId: perRequest.getStore()?.requestId,
-    });
-  },
+// React Router's own action-origin check compares full origins, so behind a TLS-ending proxy
+// (Origin https://host, request http://host) it would refuse every form. The app's root
+// middleware does the check instead, for every route: it compares hosts, honours
+// X-Forwarded-Host when TRUST_PROXY is set and ALLOWED_ORIGINS, and refuses a missing Origin.
+const handleRequest = createRequestHandler({ ...build, allowedActionOrigins: ["**"] }, "production");
+// What @react-router/node's createRequestListener does, with one turn-off before React Router:
+// an API call with a bearer token and no cookie goes straight to the API's dispatcher.
+const handle = createFetchListener((request, client) => {
+  const forwarded = config.trustProxy ? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() : undefined;
+  const ip = forwarded || client.address || "";
+  const store = perRequest.getStore();
+  const api = app.serveApiDirectly(request, store.path, { ip, requestId: store.requestId });
+  return api ?? handleRequest(request, app.createLoadContext({ ip, nonce: store.nonce, requestId: store.requestId }));
 });
 
 // At most MAX_IN_FLIGHT requests are worked on at once; the rest wait in arrival order. Fifty
@@ -166,6 +165,8 @@ const server = http.createServer((req, res) => {
   // One id per request: on the response (X-Request-Id), on every log line written while it is
   // handled (the logger's mixin reads it), and on its audit rows.
   const requestId = randomUUID();
+  // The path only, for the log: a query string may carry a token (password reset links, API calls).
+  const path = (req.url ?? "/").split("?")[0];
   const started = process.hrtime.bigint();
   res.setHeader("X-Request-Id", requestId);
   res.on("finish", () => {
@@ -175,8 +176,7 @@ const server = http.createServer((req, res) => {
       {
         requestId,
         method: req.method,
-        // The path only: a query string may carry a token (password reset links, API calls).
-        path: (req.url ?? "/").split("?")[0],
+        path,
         status: res.statusCode,
         ms,
       },
@@ -184,7 +184,7 @@ const server = http.createServer((req, res) => {
     );
   });
   app.runWithRequestId(requestId, () =>
-    perRequest.run({ nonce: res.cspNonce, requestId }, () =>
+    perRequest.run({ nonce: res.cspNonce, requestId, path }, () =>
       headers(req, res, (err) => {
         if (err) {
           res.statusCode = 500;

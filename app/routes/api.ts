@@ -8,7 +8,9 @@ import type { Route } from "./+types/api";
 /**
  * /api/v1/* (API.md): a resource route that hands every request to the API's own dispatcher.
  * The root middleware has already refused a cookie-authenticated write without our Origin;
- * bearer-token requests carry no ambient credentials and pass that check.
+ * bearer-token requests carry no ambient credentials and pass that check. A bearer-token call
+ * without a cookie does not come here at all: server.js hands it to handleApi directly
+ * (app/api/fast-path.ts).
  */
 function serve({ request, context }: Route.LoaderArgs | Route.ActionArgs) {
   const info = context.get(requestInfoContext);
