@@ -1,7 +1,7 @@
 // Production server: static assets, security headers, and React Router on node:http.
 // A small server on createRequestListener instead of react-router-serve (Express) keeps
 // more of the machine for rendering pages.
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import cluster from "node:cluster";
 import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
@@ -143,7 +143,9 @@ function admit(res, run) {
     res.once("close", release);
     run();
   };
-  waiting.push(start);
+  // Run in this request's own async context when its turn comes (it comes from another request's
+  // release): its CSP nonce, request id and log scope live there.
+  waiting.push(AsyncResource.bind(start));
   startNext();
 }
 

@@ -182,6 +182,46 @@ describe("the production server", () => {
     expect(await server.exit).toEqual({ code: 0, signal: null });
   });
 
+  it("a request whose turn comes when another client leaves is served as its own: its CSP nonce, its request id", async () => {
+    const server = await startServer({ MAX_IN_FLIGHT: "1", LOG_LEVEL: "warn" });
+    const issued = await fetch(`${server.url}/api/v1/auth/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username: "hz-dealer", password: DEMO_PASSWORD }),
+    });
+    const { token } = (await issued.json()) as { token: string };
+    // A login whose client leaves halfway through its body: the place is freed by the socket's
+    // close, outside any request. The two waiting behind it start from there.
+    const { port } = new URL(server.url);
+    const leaving = http.request({
+      host: "127.0.0.1",
+      port,
+      path: "/login",
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": 100, Origin: server.url },
+    });
+    leaving.on("error", () => {});
+    leaving.write("username=");
+    await new Promise((r) => setTimeout(r, 200));
+    const page = fetch(`${server.url}/login`);
+    const api = fetch(`${server.url}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+    await new Promise((r) => setTimeout(r, 200));
+    leaving.destroy();
+
+    const shown = await page;
+    expect(shown.status).toBe(200);
+    const header = /'nonce-([^']+)'/.exec(shown.headers.get("content-security-policy") ?? "")?.[1];
+    const used = [...(await shown.text()).matchAll(/<script[^>]* nonce="([^"]+)"/g)].map((m) => m[1]);
+    expect(header).toBeTruthy();
+    expect(used.length).toBeGreaterThan(0);
+    expect(new Set(used)).toEqual(new Set([header]));
+    const answered = await api;
+    expect(answered.status).toBe(200);
+    expect(answered.headers.get("x-request-id")).toBeTruthy();
+    server.child.kill("SIGTERM");
+    expect(await server.exit).toEqual({ code: 0, signal: null });
+  });
+
   it("writes JSON lines with a request id, and never a password, token or session id", async () => {
     const server = await startServer();
     const secrets: string[] = [DEMO_PASSWORD, "Wr0ng-Passw0rd-zz"];
