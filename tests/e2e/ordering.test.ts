@@ -106,6 +106,7 @@ describe("a dealer orders", () => {
     page.once("dialog", (dialog) => void dialog.accept());
     await page.locator('button[value="cancel"]').click();
     await expect.poll(() => textOf(page.locator("main"))).toContain("订单已取消");
-    expect(await textOf(page.locator("main"))).toContain("已取消");
+    // The status beside the number, once the page's data has been read again after the notice.
+    await expect.poll(() => textOf(page.locator("main div:has(> h1)"))).toContain("已取消");
   });
 });

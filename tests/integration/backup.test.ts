@@ -64,11 +64,13 @@ describe.runIf(testDbKind() === "sqlite")("SQLite online backup and restore", ()
         expect(await backupSqlite(live, file)).toEqual([]);
         backups.push({ file, commitsBefore, commitsAfter: commits });
       }
+      // The writer still commits after the last backup: the backups never held it up for good.
+      // (Not a count at a moment: on a loaded machine a backup can finish between two commits.)
+      await waitFor(commits + 1);
     } finally {
       child.kill("SIGKILL");
     }
-    // The writer kept committing during the run, and later backups hold more than earlier ones.
-    expect(commits).toBeGreaterThan(90);
+    // Later backups hold more than earlier ones.
     expect(count(backups[2]!.file, "order_events")).toBeGreaterThan(count(backups[0]!.file, "order_events"));
     for (const [i, b] of backups.entries()) {
       const restored = join(dir, `restored-${i}.db`);
