@@ -6,7 +6,7 @@ import { I18nextProvider } from "react-i18next";
 import { type EntryContext, RouterContextProvider, ServerRouter } from "react-router";
 import { migrateToLatest, pendingMigrations } from "../db/migrate";
 import { takesApiFastPath } from "./api/fast-path";
-import { handleApi } from "./api/handler.server";
+import { serveApi } from "./api/serve.server";
 import { type RequestInfo, requestInfoContext } from "./auth/context";
 import { closeDatabase, getDatabase } from "./db.server";
 import { getEnv } from "./env.server";
@@ -107,13 +107,7 @@ export function createLoadContext(info: Omit<RequestInfo, "requestId" | "userAge
  */
 export function serveApiDirectly(request: Request, path: string, info: { ip: string; requestId: string }) {
   if (!takesApiFastPath(path, request.headers)) return null;
-  return handleApi(request, {
-    db: getDatabase().db,
-    requestId: info.requestId,
-    ip: info.ip,
-    sessionViewer: null,
-    onError: (error, where) => logger.error({ err: error, ...where }, "api request failed"),
-  });
+  return serveApi(request, { ...info, sessionViewer: null });
 }
 
 /** Runs `fn` (one request's handling) with its request id on every log line it writes. */
