@@ -4,7 +4,7 @@ import { getDatabase } from "../db.server";
 import { getEnv } from "../env.server";
 import { loadViewer } from "../services/sessions.server";
 import { requestInfoContext, viewerContext } from "./context";
-import { sessionCookie } from "./cookies.server";
+import { readSessionToken, sessionCookie } from "./cookies.server";
 import { isApiPath, isForeignRequest } from "./csrf.server";
 
 export interface CsrfRefusal {
@@ -39,8 +39,8 @@ export const requestMiddleware: MiddlewareFunction<Response> = async ({ request,
 
 /** Loads the signed-in account once per request; a dead session's cookie is cleared. */
 export const viewerMiddleware: MiddlewareFunction<Response> = async ({ request, context }, next) => {
-  const token = await sessionCookie().parse(request.headers.get("cookie"));
-  const viewer = typeof token === "string" && token ? await loadViewer(getDatabase().db, token, new Date()) : null;
+  const token = readSessionToken(request.headers.get("cookie"));
+  const viewer = token ? await loadViewer(getDatabase().db, token, new Date()) : null;
   context.set(viewerContext, viewer);
   const response = await next();
   if (token && !viewer && !response.headers.has("set-cookie")) {

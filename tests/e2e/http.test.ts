@@ -186,3 +186,42 @@ describe("headers", () => {
     expect(cookie).not.toMatch(/;\s*Secure/i);
   });
 });
+
+describe("documents", () => {
+  // Pages are rendered to one string with their loader data settled first (entry.server.tsx):
+  // the data must still reach the page, once, after the markup and before the stream's end.
+  test("a page is one whole document that carries its loader data for hydration", async () => {
+    const jar = await signIn("hz-dealer");
+    const response = await request(baseUrl, "/shop/orders", { jar });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const html = await response.text();
+    expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
+    expect(html.endsWith("</body></html>")).toBe(true);
+    expect(html.match(/<html\b/g)).toHaveLength(1);
+
+    const enqueued = [...html.matchAll(/streamController\.enqueue\(("(?:[^"\\]|\\.)*")\)/g)].map(
+      (m) => JSON.parse(m[1]!) as string,
+    );
+    expect(enqueued).toHaveLength(1);
+    // The shop layout's loader data (the dealer's company) and the page's own (its orders).
+    const customer = await database.db
+      .selectFrom("customers")
+      .select("name")
+      .where("code", "=", "C0001")
+      .executeTakeFirstOrThrow();
+    expect(enqueued[0]).toContain(JSON.stringify(customer.name));
+    expect(enqueued[0]).toContain("routes/shop/orders");
+    const close = html.indexOf("streamController.close()");
+    expect(close).toBeGreaterThan(html.indexOf("streamController.enqueue("));
+    expect(html.indexOf("streamController.close()", close + 1)).toBe(-1);
+  });
+
+  test("an error page is a whole document with its status", async () => {
+    const response = await request(baseUrl, "/no-such-page");
+    expect(response.status).toBe(404);
+    const html = await response.text();
+    expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
+    expect(html).toContain("streamController.close()");
+  });
+});
