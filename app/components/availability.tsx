@@ -1,16 +1,15 @@
-import type { StockDisplay } from "../domain/settings";
+import type { ShownStock } from "../domain/settings";
 import { useTranslation } from "../i18n/use-translation";
 
-/** Stock as the setting allows dealers to see it: a quantity, an in-stock flag, or nothing. */
-export function Availability({ available, display }: { available: number; display: StockDisplay }) {
+/** Stock as the setting allows dealers to see it (`shownStock`): a quantity, an in-stock flag, or nothing. */
+export function Availability({ stock }: { stock: ShownStock }) {
   const { t } = useTranslation();
-  if (display === "hidden") return null;
-  const inStock = available > 0;
+  if (!stock) return null;
   const text =
-    display === "quantity"
-      ? t("shop.stock.available", { count: Math.max(available, 0) })
-      : inStock
+    stock.available !== null
+      ? t("shop.stock.available", { count: stock.available })
+      : stock.inStock
         ? t("shop.stock.inStock")
         : t("shop.stock.outOfStock");
-  return <span className={`text-xs ${inStock ? "text-emerald-700" : "text-slate-500"}`}>{text}</span>;
+  return <span className={`text-xs ${stock.inStock ? "text-emerald-700" : "text-slate-500"}`}>{text}</span>;
 }

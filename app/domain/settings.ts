@@ -1,6 +1,15 @@
 /** Business settings with their defaults (DOMAIN.md §3–5). Stored as JSON per key. */
 export type StockDisplay = "quantity" | "flag" | "hidden";
 
+/** Stock as a dealer may see it: null when hidden; the units only when the setting shows them. */
+export type ShownStock = { inStock: boolean; available: number | null } | null;
+
+/** What of `available` units (over a SKU's or a product's SKUs) the setting lets a dealer see. */
+export function shownStock(available: number, display: StockDisplay): ShownStock {
+  if (display === "hidden") return null;
+  return { inStock: available > 0, available: display === "quantity" ? Math.max(available, 0) : null };
+}
+
 export interface BusinessSettings {
   /** What dealers see of stock: the quantity, an in-stock flag, or nothing. */
   stockDisplay: StockDisplay;

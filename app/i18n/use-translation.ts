@@ -8,27 +8,44 @@ type T = Translation["t"];
 const translationByInstance = new WeakMap<I18n, Translation>();
 
 /**
- * Plain lookups (a key, no options) per language: the resources are fixed at build time, so a
- * key always gives the same text. Bounded, in case a key were ever made from data.
+ * Texts per language, by key and, for a call with options, by the options too: the resources are
+ * fixed at build time, so the same key with the same values always gives the same text (a plural
+ * by its count, a tag by its default). Bounded, since values come from data: once full, further
+ * texts are made each time, as i18next would.
  */
-const plainTexts = new Map<string, Map<string, string>>();
-const PLAIN_TEXTS_PER_LANGUAGE = 5000;
+const texts = new Map<string, Map<string, string>>();
+const TEXTS_PER_LANGUAGE = 10_000;
 
-function memoizedT(i18n: I18n): T {
-  const fixed = i18n.getFixedT(null, null) as unknown as (...args: unknown[]) => string;
-  let texts = plainTexts.get(i18n.language);
-  if (!texts) {
-    texts = new Map();
-    plainTexts.set(i18n.language, texts);
+/** The cache key of a call whose options are plain values only, else null (never cached). */
+function callKey(key: string, options: unknown): string | null {
+  if (options === undefined) return key;
+  if (options === null || typeof options !== "object" || Array.isArray(options)) return null;
+  let out = key;
+  for (const [name, value] of Object.entries(options)) {
+    // What changes the lookup itself (language, namespace, objects) is left to i18next.
+    if (name === "lng" || name === "ns" || name === "returnObjects" || name === "context") return null;
+    const kind = typeof value;
+    if (kind !== "string" && kind !== "number" && kind !== "boolean") return null;
+    out += `\u0001${name}\u0002${kind[0]}${String(value)}`;
   }
-  const cache = texts;
+  return out;
+}
+
+export function memoizedT(i18n: I18n): T {
+  const fixed = i18n.getFixedT(null, null) as unknown as (...args: unknown[]) => string;
+  let cache = texts.get(i18n.language);
+  if (!cache) {
+    cache = new Map();
+    texts.set(i18n.language, cache);
+  }
+  const known = cache;
   return ((...args: unknown[]) => {
-    if (args.length !== 1 || typeof args[0] !== "string") return fixed(...args);
-    const key = args[0];
-    let text = cache.get(key);
+    const key = args.length <= 2 && typeof args[0] === "string" ? callKey(args[0], args[1]) : null;
+    if (key === null) return fixed(...args);
+    let text = known.get(key);
     if (text === undefined) {
-      text = fixed(key);
-      if (cache.size < PLAIN_TEXTS_PER_LANGUAGE) cache.set(key, text);
+      text = fixed(...args);
+      if (typeof text === "string" && known.size < TEXTS_PER_LANGUAGE) known.set(key, text);
     }
     return text;
   }) as unknown as T;
@@ -39,8 +56,7 @@ function memoizedT(i18n: I18n): T {
  * it copied the whole i18next instance into a wrapper and built a new `t`, and every `t` call
  * walked i18next's resolution: 10–15 % of a page's CPU in issue 9's profiles. A server render is
  * one pass in one fixed language with nothing to subscribe to, so each request's instance gets
- * one translation object shared by every component, and plain lookups are remembered per
- * language. In the browser the original hook runs unchanged (it re-renders on a language switch).
+ * one translation object shared by every component, and texts are remembered per language. In the browser the original hook runs unchanged (it re-renders on a language switch).
  */
 function useServerTranslation(): Translation {
   const i18n = useContext(I18nContext)?.i18n;

@@ -1,6 +1,7 @@
-import type { Kysely } from "kysely";
+import type { ExpressionBuilder, Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { type PriceInputs, type PriceSource, resolvePrice } from "../domain/pricing";
+import { type ShownStock, type StockDisplay, shownStock } from "../domain/settings";
 import { containsText } from "./text-search.server";
 
 export interface CategoryNode {
@@ -177,8 +178,11 @@ export interface CatalogCard {
   samePrice: boolean;
   /** The first SKU's unit. */
   unit: string;
-  /** Units available to order, over every SKU (a SKU short of stock counts 0, not less). */
-  available: number;
+  /**
+   * Units available to order over every SKU (a SKU short of stock counts 0, not less), as the
+   * stock display setting lets the dealer see them: only what is shown is computed, and sent.
+   */
+  stock: ShownStock;
 }
 
 interface BrowseQuery {
@@ -188,6 +192,8 @@ interface BrowseQuery {
   after?: number;
   limit: number;
   favouritesOnly?: boolean;
+  /** The stock display setting: what the cards show of stock. */
+  stockDisplay: StockDisplay;
 }
 
 /** The storefront catalog for one customer: listed products with listed SKUs, at its prices. */
@@ -228,7 +234,7 @@ export async function browseCatalog(
     .limit(query.limit + 1)
     .execute();
   const page = rows.slice(0, query.limit);
-  const items = await summarizeProducts(db, customerId, page);
+  const items = await summarizeProducts(db, customerId, page, query.stockDisplay);
   return { items, nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
 }
 
@@ -260,10 +266,19 @@ async function summarizeProducts(
   db: Kysely<DB>,
   customerId: number,
   rows: Array<{ id: number; name: string; tags: string }>,
+  stockDisplay: StockDisplay,
 ): Promise<CatalogCard[]> {
   if (!rows.length) return [];
   const productIds = rows.map((r) => r.id);
   const customer = await customerPriceLevel(db, customerId);
+  // A SKU's units over the active warehouses, summed in one subquery per SKU.
+  const skuUnits = (eb: ExpressionBuilder<DB & { s: DB["skus"] }, "s">) =>
+    eb
+      .selectFrom("stock as st")
+      .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
+      .select((e) => e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved"))).as("n"))
+      .whereRef("st.sku_id", "=", "s.id")
+      .where("w.active", "=", 1);
   const [summaries, images] = await Promise.all([
     db
       .selectFrom(
@@ -279,19 +294,21 @@ async function summarizeProducts(
             "s.product_id",
             "s.base_price",
             eb.fn.coalesce("cp.price", "lp.price").as("explicit"),
-            // Units available over the active warehouses; a SKU short of stock (or with none)
-            // counts 0, not less. Clamped here, inside the one subquery per SKU: a CASE over the
+            // Summed only when the dealer sees the quantity. A SKU short of stock (or with none)
+            // counts 0, not less; clamped here, inside the one subquery per SKU: a CASE over the
             // outer column made PostgreSQL run the subquery twice.
-            eb
-              .selectFrom("stock as st")
-              .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-              .select((e) => {
-                const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
-                return e.case().when(sum, ">", 0).then(sum).else(0).end().as("n");
-              })
-              .whereRef("st.sku_id", "=", "s.id")
-              .where("w.active", "=", 1)
-              .as("available"),
+            stockDisplay === "quantity"
+              ? eb
+                  .selectFrom("stock as st")
+                  .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
+                  .select((e) => {
+                    const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
+                    return e.case().when(sum, ">", 0).then(sum).else(0).end().as("n");
+                  })
+                  .whereRef("st.sku_id", "=", "s.id")
+                  .where("w.active", "=", 1)
+                  .as("available")
+              : eb.lit(0).as("available"),
           ])
           .where("s.product_id", "in", productIds)
           .where("s.listed", "=", 1)
@@ -307,6 +324,26 @@ async function summarizeProducts(
           eb.fn.min("x.explicit").as("min_explicit"),
           eb.fn.max("x.explicit").as("max_explicit"),
           eb.fn.sum<number>("x.available").as("available"),
+          // The flag needs one SKU with units, not the sum over all of them: the search stops at
+          // the first (a card of 50 SKUs read 100 stock rows for one yes; issue 9).
+          stockDisplay === "flag"
+            ? eb
+                .case()
+                .when(
+                  eb.exists(
+                    eb
+                      .selectFrom("skus as s")
+                      .select("s.id")
+                      .whereRef("s.product_id", "=", "x.product_id")
+                      .where("s.listed", "=", 1)
+                      .where((e) => e(skuUnits(e), ">", 0)),
+                  ),
+                )
+                .then(1)
+                .else(0)
+                .end()
+                .as("in_stock")
+            : eb.lit(0).as("in_stock"),
           eb
             .selectFrom("skus as first")
             .select("first.unit")
@@ -347,7 +384,10 @@ async function summarizeProducts(
         minPrice,
         samePrice: minPrice === price(summary.max_base, summary.max_explicit, Math.max),
         unit: String(summary.unit ?? ""),
-        available: Number(summary.available ?? 0),
+        stock:
+          stockDisplay === "flag"
+            ? { inStock: Number(summary.in_stock) === 1, available: null }
+            : shownStock(Number(summary.available ?? 0), stockDisplay),
       },
     ];
   });

@@ -1,6 +1,7 @@
 // The server at the HTTP level, without a browser: CSRF, disabling accounts, health, headers.
 import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
 import { setAccountActive, setCustomerActive } from "../../app/services/accounts.server";
+import { updateSettings } from "../../app/services/settings.server";
 import { type Database, openDatabase } from "../../db/client";
 import { CookieJar, postLogin, request } from "./http";
 
@@ -223,5 +224,63 @@ describe("documents", () => {
     const html = await response.text();
     expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
     expect(html).toContain("streamController.close()");
+  });
+});
+
+describe("stock on the storefront", () => {
+  // The stock display setting decides what a dealer sees of stock, on the cards and the product
+  // page; what it hides is not in the page's data either (the page source is readable).
+  test("shows the units, an in-stock flag or nothing, and sends no more than it shows", async () => {
+    const product = await database.db
+      .selectFrom("products as p")
+      .innerJoin("skus as s", "s.product_id", "p.id")
+      .innerJoin("stock as st", "st.sku_id", "s.id")
+      .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
+      .select(["p.id", "p.name", (eb) => eb.fn.sum<number>(eb("st.on_hand", "-", eb.ref("st.reserved"))).as("units")])
+      .where("p.listed", "=", 1)
+      .where("s.listed", "=", 1)
+      .where("w.active", "=", 1)
+      .groupBy(["p.id", "p.name"])
+      .having((eb) => eb.fn.count("s.id").distinct(), "=", 1)
+      .having((eb) => eb.fn.sum(eb("st.on_hand", "-", eb.ref("st.reserved"))), ">", 0)
+      .orderBy("p.id")
+      .executeTakeFirstOrThrow();
+    const units = Number(product.units);
+    const jar = await signIn("hz-dealer");
+    const pages = async () =>
+      Promise.all(
+        [`/shop/products/${product.id}`, `/shop?q=${encodeURIComponent(product.name)}`].map(async (path) => {
+          const response = await request(baseUrl, path, { jar });
+          expect(response.status, path).toBe(200);
+          return response.text();
+        }),
+      );
+    const actor = { accountId: null, name: "test" };
+    try {
+      await updateSettings(database.db, actor, { stockDisplay: "quantity" }, new Date());
+      // The units as a number in the page's encoded data (a JSON array of values).
+      const unitsInData = new RegExp(`[,\\[]${units}[,\\]]`);
+      const dataOf = (html: string) => html.slice(html.indexOf("streamController.enqueue("));
+      for (const html of await pages()) {
+        expect(html).toContain(`库存 ${units}<`);
+        expect(dataOf(html)).toMatch(unitsInData);
+      }
+
+      await updateSettings(database.db, actor, { stockDisplay: "flag" }, new Date());
+      for (const html of await pages()) {
+        expect(html).toContain(">有货<");
+        expect(html).not.toContain(`库存 ${units}`);
+        expect(dataOf(html)).not.toMatch(unitsInData);
+      }
+
+      await updateSettings(database.db, actor, { stockDisplay: "hidden" }, new Date());
+      for (const html of await pages()) {
+        expect(html).not.toContain(">有货<");
+        expect(html).not.toContain(`库存 ${units}`);
+        expect(dataOf(html)).not.toMatch(unitsInData);
+      }
+    } finally {
+      await updateSettings(database.db, actor, { stockDisplay: "flag" }, new Date());
+    }
   });
 });

@@ -2,6 +2,7 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, type Permission } from "../../app/domain/permissions";
 import { productSearchText } from "../../app/domain/product-search";
+import type { StockDisplay } from "../../app/domain/settings";
 import { browseCatalog, getCatalogProduct, priceSkusForCustomer } from "../../app/services/catalog.server";
 import {
   createCategory,
@@ -719,10 +720,14 @@ describe(`prices (${testDbKind()})`, () => {
     await stock(closed.id, skus[0]!.id, 100, 0); // an inactive warehouse counts nothing
     await stock(open.id, skus[1]!.id, 2, 5); // short: counts 0, not −3
 
-    const page = await browseCatalog(t.db, customer.id, { q: word, limit: 24 });
+    const browse = (stockDisplay: StockDisplay) =>
+      browseCatalog(t.db, customer.id, { q: word, limit: 24, stockDisplay });
+    const page = await browse("quantity");
     const full = (await getCatalogProduct(t.db, customer.id, productId))!;
     const prices = full.skus.map((s) => s.price);
     expect(prices).toEqual([1799, 1500, 1200]);
+    const units = full.skus.reduce((sum, s) => sum + Math.max(s.available, 0), 0);
+    expect(units).toBe(7);
     expect(page.items).toEqual([
       {
         id: productId,
@@ -733,10 +738,27 @@ describe(`prices (${testDbKind()})`, () => {
         minPrice: Math.min(...prices),
         samePrice: false,
         unit: full.skus[0]!.unit,
-        available: full.skus.reduce((sum, s) => sum + Math.max(s.available, 0), 0),
+        stock: { inStock: true, available: 7 },
       },
     ]);
-    expect(page.items[0]!.available).toBe(7);
+    // The other settings compute and send only what they show: a flag, or nothing.
+    expect((await browse("flag")).items[0]!.stock).toEqual({ inStock: true, available: null });
+    expect((await browse("hidden")).items[0]!.stock).toBeNull();
+    expect({ ...(await browse("flag")).items[0]!, stock: null }).toEqual({ ...page.items[0]!, stock: null });
+
+    // The flag is the sum's sign: one SKU over its reservations is enough, short SKUs do not
+    // cancel it, and units in an inactive warehouse do not count.
+    await t.db
+      .updateTable("stock")
+      .set({ reserved: 10 })
+      .where("sku_id", "=", skus[0]!.id)
+      .where("warehouse_id", "=", open.id)
+      .execute();
+    expect((await browse("flag")).items[0]!.stock).toEqual({ inStock: false, available: null });
+    expect((await browse("quantity")).items[0]!.stock).toEqual({ inStock: false, available: 0 });
+    await stock(open.id, skus[2]!.id, 1, 0);
+    expect((await browse("flag")).items[0]!.stock).toEqual({ inStock: true, available: null });
+    expect((await browse("quantity")).items[0]!.stock).toEqual({ inStock: true, available: 1 });
   });
 
   it("shows and changes region-limited staff's own regions' customers only", async () => {

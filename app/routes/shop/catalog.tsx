@@ -29,23 +29,23 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const viewer = requireCustomer(request, context);
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { db } = getDatabase();
-  const [page, categories, settings] = await Promise.all([
+  const settings = await getSettings(db);
+  const [page, categories] = await Promise.all([
     browseCatalog(db, viewer.customer.id, {
       q: query.q,
       categoryId: query.category,
       after: query.after,
       favouritesOnly: query.fav === "1",
       limit: 24,
+      stockDisplay: settings.stockDisplay,
     }),
     rootCategories(db),
-    getSettings(db),
   ]);
   const t = getI18n(context).t;
   return {
     title: `${t("shop.catalog.title")} · ${viewer.customer.name}`,
     query,
     categories,
-    stockDisplay: settings.stockDisplay,
     nextCursor: page.nextCursor,
     products: page.items,
   };
@@ -53,7 +53,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 
 export default function Catalog({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
-  const { query, categories, products, nextCursor, stockDisplay } = loaderData;
+  const { query, categories, products, nextCursor } = loaderData;
   const link = (changes: Record<string, string | undefined>): `?${string}` | "/shop" => {
     const params = new URLSearchParams();
     const merged = { q: query.q, category: query.category?.toString(), fav: query.fav, ...changes };
@@ -136,7 +136,7 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
                   </span>
                 </p>
                 <div className="mt-1 flex items-center justify-between gap-2">
-                  <Availability available={p.available} display={stockDisplay} />
+                  <Availability stock={p.stock} />
                   {p.skuCount > 1 ? (
                     <span className="text-xs text-slate-500">{t("shop.catalog.specs", { count: p.skuCount })}</span>
                   ) : null}

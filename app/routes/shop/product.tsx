@@ -10,6 +10,7 @@ import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { getDatabase } from "../../db.server";
 import { nearestAllowedQuantity } from "../../domain/order-quantity";
+import { shownStock } from "../../domain/settings";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { addToCart, favouriteIds, toggleFavourite } from "../../services/cart.server";
@@ -40,9 +41,15 @@ export async function loader({ request, context, params }: Route.LoaderArgs) {
   if (!product) throw data(null, { status: 404 });
   return {
     title: `${product.name} · ${getI18n(context).t("shop.title")}`,
-    product,
+    // Units leave the server only when the setting shows them (the page's data is readable too).
+    product: {
+      ...product,
+      skus: product.skus.map(({ available, ...sku }) => ({
+        ...sku,
+        stock: shownStock(available, settings.stockDisplay),
+      })),
+    },
     favourite: favourites.has(id),
-    stockDisplay: settings.stockDisplay,
   };
 }
 
@@ -77,7 +84,7 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 export default function ProductPage({ loaderData, actionData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const navigation = useNavigation();
-  const { product, favourite, stockDisplay } = loaderData;
+  const { product, favourite } = loaderData;
   return (
     <article>
       <Link to="/shop" className="text-sm text-brand-700">
@@ -162,7 +169,7 @@ export default function ProductPage({ loaderData, actionData }: Route.ComponentP
                       </div>
                     ) : null}
                     <div>
-                      <Availability available={sku.available} display={stockDisplay} />
+                      <Availability stock={sku.stock} />
                     </div>
                   </dl>
                   <p className="mt-1 text-xs text-slate-500">
