@@ -199,6 +199,8 @@ describe("documents", () => {
     const html = await response.text();
     expect(html.startsWith("<!DOCTYPE html><html")).toBe(true);
     expect(html.endsWith("</body></html>")).toBe(true);
+    // Sent whole, so its length is known up front (no chunked framing).
+    expect(Number(response.headers.get("content-length"))).toBe(Buffer.byteLength(html));
     expect(html.match(/<html\b/g)).toHaveLength(1);
 
     const enqueued = [...html.matchAll(/streamController\.enqueue\(("(?:[^"\\]|\\.)*")\)/g)].map(
