@@ -50,10 +50,10 @@ export default async function handleRequest(
  * Reads the page's encoded loader data to its end and leaves it where React Router's
  * `StreamTransfer` looks first (`renderMeta.streamCache`, one entry per chunk, each a promise
  * carrying its `result`): one chunk with all the text, then the end. This is React Router
- * 7.18's internal shape (the version is pinned exactly); `tests/integration/document.test.ts`
- * fails if a page's data stops reaching it.
+ * 7.18's internal shape (the version is pinned exactly); the "documents" tests in
+ * `tests/e2e/http.test.ts` fail if a page's data stops reaching it.
  */
-export async function settleLoaderData(context: EntryContext) {
+async function settleLoaderData(context: EntryContext) {
   const stream = context.serverHandoffStream;
   if (!stream) return;
   const reader = stream.getReader();

@@ -271,12 +271,17 @@ async function summarizeProducts(
   if (!rows.length) return [];
   const productIds = rows.map((r) => r.id);
   const customer = await customerPriceLevel(db, customerId);
-  // A SKU's units over the active warehouses, summed in one subquery per SKU.
-  const skuUnits = (eb: ExpressionBuilder<DB & { s: DB["skus"] }, "s">) =>
+  // SKU `s`'s units over the active warehouses, in one subquery per SKU; clamped, a SKU short of
+  // stock (or with none) counts 0, not less. Clamped inside the subquery: a CASE over the outer
+  // column made PostgreSQL run the subquery twice.
+  const skuUnits = (eb: ExpressionBuilder<DB & { s: DB["skus"] }, "s">, clamped: boolean) =>
     eb
       .selectFrom("stock as st")
       .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-      .select((e) => e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved"))).as("n"))
+      .select((e) => {
+        const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
+        return (clamped ? e.case().when(sum, ">", 0).then(sum).else(0).end() : sum).as("n");
+      })
       .whereRef("st.sku_id", "=", "s.id")
       .where("w.active", "=", 1);
   const [summaries, images] = await Promise.all([
@@ -294,21 +299,8 @@ async function summarizeProducts(
             "s.product_id",
             "s.base_price",
             eb.fn.coalesce("cp.price", "lp.price").as("explicit"),
-            // Summed only when the dealer sees the quantity. A SKU short of stock (or with none)
-            // counts 0, not less; clamped here, inside the one subquery per SKU: a CASE over the
-            // outer column made PostgreSQL run the subquery twice.
-            stockDisplay === "quantity"
-              ? eb
-                  .selectFrom("stock as st")
-                  .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-                  .select((e) => {
-                    const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
-                    return e.case().when(sum, ">", 0).then(sum).else(0).end().as("n");
-                  })
-                  .whereRef("st.sku_id", "=", "s.id")
-                  .where("w.active", "=", 1)
-                  .as("available")
-              : eb.lit(0).as("available"),
+            // Summed only when the dealer sees the quantity.
+            stockDisplay === "quantity" ? skuUnits(eb, true).as("available") : eb.lit(0).as("available"),
           ])
           .where("s.product_id", "in", productIds)
           .where("s.listed", "=", 1)
@@ -336,7 +328,7 @@ async function summarizeProducts(
                       .select("s.id")
                       .whereRef("s.product_id", "=", "x.product_id")
                       .where("s.listed", "=", 1)
-                      .where((e) => e(skuUnits(e), ">", 0)),
+                      .where((e) => e(skuUnits(e, false), ">", 0)),
                   ),
                 )
                 .then(1)
