@@ -20,15 +20,15 @@ const TEXTS_PER_LANGUAGE = 10_000;
 function callKey(key: string, options: unknown): string | null {
   if (options === undefined) return key;
   if (options === null || typeof options !== "object" || Array.isArray(options)) return null;
-  let out = key;
-  for (const [name, value] of Object.entries(options)) {
+  const entries = Object.entries(options);
+  for (const [name, value] of entries) {
     // What changes the lookup itself (language, namespace, objects) is left to i18next.
     if (name === "lng" || name === "ns" || name === "returnObjects" || name === "context") return null;
     const kind = typeof value;
     if (kind !== "string" && kind !== "number" && kind !== "boolean") return null;
-    out += `\u0001${name}\u0002${kind[0]}${String(value)}`;
   }
-  return out;
+  // JSON keeps it unambiguous whatever the values hold (a search term is typed by a person).
+  return JSON.stringify([key, entries]);
 }
 
 export function memoizedT(i18n: I18n): T {
@@ -56,7 +56,8 @@ export function memoizedT(i18n: I18n): T {
  * it copied the whole i18next instance into a wrapper and built a new `t`, and every `t` call
  * walked i18next's resolution: 10–15 % of a page's CPU in issue 9's profiles. A server render is
  * one pass in one fixed language with nothing to subscribe to, so each request's instance gets
- * one translation object shared by every component, and texts are remembered per language. In the browser the original hook runs unchanged (it re-renders on a language switch).
+ * one translation object shared by every component, and texts are remembered per language. In
+ * the browser the original hook runs unchanged (it re-renders on a language switch).
  */
 function useServerTranslation(): Translation {
   const i18n = useContext(I18nContext)?.i18n;

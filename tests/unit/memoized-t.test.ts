@@ -26,6 +26,9 @@ const CALLS: unknown[][] = [
   ["shop.catalog.resultsFor", { q: 42 }],
   ["shop.catalog.resultsFor", { q: "42" }],
   ["no.such.key"],
+  // Values that look like a key of their own do not mix with other calls' texts.
+  ["shop.catalog.resultsFor", { q: '","x"]' }],
+  ["shop.catalog.title"],
 ];
 
 describe("memoizedT", () => {
