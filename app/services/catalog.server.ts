@@ -315,27 +315,29 @@ async function summarizeProducts(
           eb.fn.max(baseIfNotExplicit).as("max_base"),
           eb.fn.min("x.explicit").as("min_explicit"),
           eb.fn.max("x.explicit").as("max_explicit"),
-          eb.fn.sum<number>("x.available").as("available"),
-          // The flag needs one SKU with units, not the sum over all of them: the search stops at
-          // the first (a card of 50 SKUs read 100 stock rows for one yes; issue 9).
-          stockDisplay === "flag"
-            ? eb
-                .case()
-                .when(
-                  eb.exists(
-                    eb
-                      .selectFrom("skus as s")
-                      .select("s.id")
-                      .whereRef("s.product_id", "=", "x.product_id")
-                      .where("s.listed", "=", 1)
-                      .where((e) => e(skuUnits(e, false), ">", 0)),
-                  ),
-                )
-                .then(1)
-                .else(0)
-                .end()
-                .as("in_stock")
-            : eb.lit(0).as("in_stock"),
+          // The units the setting shows: the sum for the quantity; for the flag, 1 when one SKU
+          // has units — the search stops at the first, not the sum over all of them (a card of 50
+          // SKUs read 100 stock rows for one yes; issue 9); nothing when hidden.
+          stockDisplay === "quantity"
+            ? eb.fn.sum<number>("x.available").as("units")
+            : stockDisplay === "flag"
+              ? eb
+                  .case()
+                  .when(
+                    eb.exists(
+                      eb
+                        .selectFrom("skus as s")
+                        .select("s.id")
+                        .whereRef("s.product_id", "=", "x.product_id")
+                        .where("s.listed", "=", 1)
+                        .where((e) => e(skuUnits(e, false), ">", 0)),
+                    ),
+                  )
+                  .then(1)
+                  .else(0)
+                  .end()
+                  .as("units")
+              : eb.lit(0).as("units"),
           eb
             .selectFrom("skus as first")
             .select("first.unit")
@@ -376,10 +378,7 @@ async function summarizeProducts(
         minPrice,
         samePrice: minPrice === price(summary.max_base, summary.max_explicit, Math.max),
         unit: String(summary.unit ?? ""),
-        stock:
-          stockDisplay === "flag"
-            ? { inStock: Number(summary.in_stock) === 1, available: null }
-            : shownStock(Number(summary.available ?? 0), stockDisplay),
+        stock: shownStock(Number(summary.units ?? 0), stockDisplay),
       },
     ];
   });
