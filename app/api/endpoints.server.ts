@@ -558,7 +558,11 @@ const submitOrderEndpoint = defineEndpoint({
       ctx.now,
     );
     if (!result.ok) throw submitProblem(result);
-    return { status: result.replayed ? 200 : 201, body: await loadOrder(ctx.db, viewer, result.order.number) };
+    // The new order as written: nothing to read back (issue 9).
+    const order = result.detail
+      ? await presentOrder(ctx.db, result.detail, viewer, "new")
+      : await loadOrder(ctx.db, viewer, result.order.number);
+    return { status: result.replayed ? 200 : 201, body: order };
   },
 });
 

@@ -26,11 +26,19 @@ function presentTimeline(steps: ReadonlyArray<{ key: string; status: string }>, 
   }));
 }
 
-export async function presentOrder(db: Kysely<DB>, order: OrderDetail, viewer: Viewer) {
+export async function presentOrder(
+  db: Kysely<DB>,
+  order: OrderDetail,
+  viewer: Viewer,
+  /** "new": the order was created in this request: it has no change slips or shipments yet. */
+  age: "new" | "existing" = "existing",
+) {
+  const fresh = age === "new";
   const [slips, shipments, split] = await Promise.all([
-    changeSlips(db, order.id),
-    shipmentsOf(db, order.id),
-    orderPayments(db, order.id),
+    fresh ? [] : changeSlips(db, order.id),
+    fresh ? [] : shipmentsOf(db, order.id),
+    // The split of a payment is shown only once there is one.
+    order.paid.method ? orderPayments(db, order.id) : null,
   ]);
   // Like the storefront, a customer sees a shipment once it has been handed to the carrier.
   const visible = viewer.kind === "customer" ? shipments.filter((s) => s.shippedAt) : shipments;
@@ -60,9 +68,9 @@ export async function presentOrder(db: Kysely<DB>, order: OrderDetail, viewer: V
           payment: {
             method: order.paid.method,
             paid: order.paid.amount,
-            prepaid: split.prepaid,
-            rebate: split.rebate,
-            credit: split.credit,
+            prepaid: split!.prepaid,
+            rebate: split!.rebate,
+            credit: split!.credit,
           },
         }
       : {}),

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { forUpdate } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
@@ -199,7 +199,7 @@ async function availableIn(trx: Trx, warehouseId: number, skuIds: number[]) {
 /**
  * Changes the reserved units of several SKUs in one warehouse: one insert of missing stock rows,
  * one read of the rows (locked, in SKU order, so two orders sharing SKUs never deadlock on
- * PostgreSQL), then one update per SKU. Returns each SKU's units on hand and reserved before.
+ * PostgreSQL), then one update of them all. Returns each SKU's units on hand and reserved before.
  */
 async function changeReservations(trx: Trx, warehouseId: number, deltas: Map<number, number>) {
   const skuIds = [...deltas.keys()].sort((a, b) => a - b);
@@ -219,17 +219,27 @@ async function changeReservations(trx: Trx, warehouseId: number, deltas: Map<num
       .where("sku_id", "in", skuIds)
       .orderBy("sku_id"),
   ).execute();
+  const reservedAfter = new Map<number, number>();
   for (const row of rows) {
     const reserved = Number(row.reserved) + deltas.get(row.sku_id)!;
     if (reserved < 0) throw new Error(`reservation would drop below zero for sku ${row.sku_id}`);
-    await trx
-      .updateTable("stock")
-      .set({ reserved })
-      .where("sku_id", "=", row.sku_id)
-      .where("warehouse_id", "=", warehouseId)
-      .execute();
+    reservedAfter.set(row.sku_id, reserved);
     before.set(row.sku_id, { onHand: Number(row.on_hand), reservedBefore: Number(row.reserved) });
   }
+  if (!reservedAfter.size) return before;
+  // One statement for every SKU (a 5-line order was 5 updates; issue 9). The cast types the
+  // parameter for PostgreSQL, which would otherwise read a CASE of bare parameters as text.
+  await trx
+    .updateTable("stock")
+    .set({
+      reserved: sql<number>`case ${sql.ref("sku_id")} ${sql.join(
+        [...reservedAfter].map(([skuId, reserved]) => sql`when ${skuId} then cast(${reserved} as integer)`),
+        sql` `,
+      )} end`,
+    })
+    .where("warehouse_id", "=", warehouseId)
+    .where("sku_id", "in", [...reservedAfter.keys()])
+    .execute();
   return before;
 }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "../../db/errors";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
@@ -36,7 +36,17 @@ export interface DeliveryAddress {
 }
 
 export type SubmitOrderResult =
-  | { ok: true; order: { id: number; number: string; status: string }; replayed: boolean }
+  | {
+      ok: true;
+      order: { id: number; number: string; status: string };
+      replayed: boolean;
+      /**
+       * The new order as `getOrder` reads it, built from the rows the insert returned, when it
+       * stayed at its first step (nothing else has touched it): the API answers with it instead of
+       * reading the order back. Absent on a replay and when switched-off steps moved it on.
+       */
+      detail?: OrderDetail;
+    }
   | { ok: false; error: "invalid_lines"; lines: CheckedLine[] }
   | { ok: false; error: "no_lines" | "address_not_found" | "customer_inactive" | "idempotency_key_reused" };
 
@@ -98,7 +108,7 @@ export async function submitOrder(
 
   const customer = await db
     .selectFrom("customers")
-    .select(["id", "name", "region_id", "active", "contact_name", "phone", "address"])
+    .select(["id", "code", "name", "region_id", "active", "contact_name", "phone", "address"])
     .where("id", "=", input.customerId)
     .executeTakeFirst();
   if (customer?.active !== 1) return { ok: false, error: "customer_inactive" };
@@ -139,7 +149,7 @@ export async function submitOrder(
         .executeTakeFirstOrThrow();
       const number = formatDocumentNumber(key, seq.last);
       const at = now.toISOString();
-      const order = await trx
+      const header = await trx
         .insertInto("orders")
         .values({
           number,
@@ -160,9 +170,10 @@ export async function submitOrder(
           created_at: at,
           updated_at: at,
         })
-        .returning(["id", "number", "status"])
+        .returning(ORDER_HEADER_COLUMNS)
         .executeTakeFirstOrThrow();
-      await trx
+      const order = { id: header.id, number: header.number, status: header.status };
+      const lines = await trx
         .insertInto("order_lines")
         .values(
           checked.map((l, position) => ({
@@ -178,8 +189,9 @@ export async function submitOrder(
             position,
           })),
         )
+        .returningAll()
         .execute();
-      await trx
+      const event = await trx
         .insertInto("order_events")
         .values({
           order_id: order.id,
@@ -192,7 +204,8 @@ export async function submitOrder(
           to_status: INITIAL_STATUS,
           note: "",
         })
-        .execute();
+        .returningAll()
+        .executeTakeFirstOrThrow();
       // Switched-off steps at the front of the pipeline are passed now, in this transaction.
       order.status = await routeSubmittedOrder(trx, order.id, now);
       await emitEvent(
@@ -218,7 +231,15 @@ export async function submitOrder(
       );
       // Last, as in performOrderAction: the region's counter row is shared, its lock held to the commit.
       await moveQueueCount(trx, "orders", customer.region_id, null, order.status);
-      return { ok: true as const, order, replayed: false };
+      const untouched = order.status === header.status;
+      const detail = untouched
+        ? orderDetailFrom(
+            { ...header, customer_id: customer.id, customer_code: customer.code, customer_name: customer.name },
+            lines.sort((a, b) => a.position - b.position),
+            [event],
+          )
+        : undefined;
+      return { ok: true as const, order, replayed: false, detail };
     });
   } catch (error) {
     // PostgreSQL: a concurrent retry with the same key committed between our read and insert.
@@ -320,26 +341,8 @@ export async function getOrder(
   let qb = db
     .selectFrom("orders as o")
     .innerJoin("customers as c", "c.id", "o.customer_id")
-    .select([
-      "o.id",
-      "o.number",
-      "o.status",
-      "o.version",
-      "o.address_json",
-      "o.requested_delivery_date",
-      "o.remark",
-      "o.contract_no",
-      "o.goods_amount",
-      "o.freight",
-      "o.discount",
-      "o.payable",
-      "o.payment_method",
-      "o.paid_amount",
-      "o.created_at",
-      "c.id as customer_id",
-      "c.code as customer_code",
-      "c.name as customer_name",
-    ])
+    .select(ORDER_HEADER_COLUMNS.map((column) => `o.${column}` as const))
+    .select(["c.id as customer_id", "c.code as customer_code", "c.name as customer_name"])
     .where("o.number", "=", number);
   if (scope.customerId !== undefined) qb = qb.where("o.customer_id", "=", scope.customerId);
   if (scope.regionIds)
@@ -350,6 +353,40 @@ export async function getOrder(
     db.selectFrom("order_lines").selectAll().where("order_id", "=", o.id).orderBy("position").execute(),
     db.selectFrom("order_events").selectAll().where("order_id", "=", o.id).orderBy("id").execute(),
   ]);
+  return orderDetailFrom(o, lines, events);
+}
+
+/** The order header's columns `OrderDetail` is made of (the customer comes from a join). */
+const ORDER_HEADER_COLUMNS = [
+  "id",
+  "number",
+  "status",
+  "version",
+  "address_json",
+  "requested_delivery_date",
+  "remark",
+  "contract_no",
+  "goods_amount",
+  "freight",
+  "discount",
+  "payable",
+  "payment_method",
+  "paid_amount",
+  "created_at",
+] as const;
+
+type OrderHeaderRow = Pick<Selectable<DB["orders"]>, (typeof ORDER_HEADER_COLUMNS)[number]> & {
+  customer_id: number;
+  customer_code: string;
+  customer_name: string;
+};
+
+/** One mapping from rows to `OrderDetail`, for the order read back and the order just written. */
+function orderDetailFrom(
+  o: OrderHeaderRow,
+  lines: Selectable<DB["order_lines"]>[],
+  events: Selectable<DB["order_events"]>[],
+): OrderDetail {
   return {
     id: o.id,
     number: o.number,

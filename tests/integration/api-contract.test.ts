@@ -393,9 +393,11 @@ describe(`HTTP API v1 contract (${testDbKind()})`, () => {
         totals: { goods: 5000, payable: 5000 },
         lines: [{ skuCode: sku.code, quantity: 4, unitPrice: 1250, amount: 5000 }],
       });
+      // Answered from the rows just written, not read back: it must be the order as read back.
+      expect(first.body).toEqual((await api("GET", `/orders/${first.body.number}`, { token: as("dealer") })).body);
       const replay = await api("POST", "/orders", { token: as("dealer"), body });
       expect(replay.status).toBe(200);
-      expect(replay.body.number).toBe(first.body.number);
+      expect(replay.body).toEqual(first.body);
       const reused = await api("POST", "/orders", {
         token: as("dealer"),
         body: { ...body, lines: [{ skuCode: sku.code, quantity: 5 }] },
@@ -554,6 +556,9 @@ describe(`HTTP API v1 contract (${testDbKind()})`, () => {
       });
       expect(onBehalf.status).toBe(201);
       expect(onBehalf.body.timeline[0].action).toBe("submit_on_behalf");
+      expect(onBehalf.body).toEqual(
+        (await api("GET", `/orders/${onBehalf.body.number}`, { token: as("order_reviewer") })).body,
+      );
       const noCode = await api("POST", "/orders", {
         token: as("order_reviewer"),
         body: { idempotencyKey: key(), lines: [{ skuCode: sku2.code, quantity: 1 }] },

@@ -31,8 +31,10 @@ async function place(code: string, quantity = 1) {
     NOW,
   );
   if (!placed.ok) throw new Error(`not placed: ${JSON.stringify(placed)}`);
+  lastPlaced = placed;
   return placed.order.number;
 }
+let lastPlaced: Extract<Awaited<ReturnType<typeof submitOrder>>, { ok: true }> | undefined;
 
 async function stockOf(skuId: number) {
   const rows = await t.db.selectFrom("stock").select(["on_hand", "reserved"]).where("sku_id", "=", skuId).execute();
@@ -229,6 +231,8 @@ describe(`order pipeline (${testDbKind()})`, () => {
     const order = await getOrder(t.db, number, {});
     expect(order?.status).toBe("pending_finance_review");
     expect(order?.timeline.map((e) => e.action)).toEqual(["submit", "auto_order_review"]);
+    // Moved on in the same transaction: the submission has no as-written detail to answer with.
+    expect(lastPlaced?.detail).toBeUndefined();
     expect(await stockOf(sku.skuId)).toMatchObject({ reserved: 2 });
   });
 
@@ -268,6 +272,8 @@ describe(`order pipeline (${testDbKind()})`, () => {
     expect(order?.status).toBe("pending_order_review");
     expect(order?.timeline.map((e) => e.action)).toEqual(["submit"]);
     expect(await stockOf(sku.skuId)).toMatchObject({ reserved: 0 });
+    // Left at its first step: the detail built from the inserted rows is the order read back.
+    expect(lastPlaced?.detail).toEqual(order);
   });
 
   it("refuses staff without the step's permission and hides orders outside their regions", async () => {
