@@ -96,33 +96,27 @@ export async function priceSkusForCustomer(
 ): Promise<Map<number, PricedSku>> {
   const result = new Map<number, PricedSku>();
   if (!skuIds.length) return result;
-  const customer = await customerPriceLevel(db, customerId);
-  const [skus, own, levelPrices] = await Promise.all([
-    db.selectFrom("skus").select(["id", "base_price"]).where("id", "in", skuIds).execute(),
-    db
-      .selectFrom("customer_prices")
-      .select(["sku_id", "price"])
-      .where("customer_id", "=", customerId)
-      .where("sku_id", "in", skuIds)
-      .execute(),
-    customer?.level_id
-      ? db
-          .selectFrom("level_prices")
-          .select(["sku_id", "price"])
-          .where("level_id", "=", customer.level_id)
-          .where("sku_id", "in", skuIds)
-          .execute()
-      : Promise.resolve([]),
-  ]);
-  const ownBySku = new Map(own.map((r) => [r.sku_id, Number(r.price)]));
-  const levelBySku = new Map(levelPrices.map((r) => [r.sku_id, Number(r.price)]));
-  for (const sku of skus) {
+  // One query for the base, own and level prices and the customer's level (four before; issue 9).
+  const rows = await db
+    .selectFrom("skus as s")
+    .leftJoin("customers as c", (join) => join.on("c.id", "=", customerId))
+    .leftJoin("customer_levels as l", "l.id", "c.level_id")
+    .leftJoin("customer_prices as cp", (join) =>
+      join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", customerId),
+    )
+    .leftJoin("level_prices as lp", (join) =>
+      join.onRef("lp.sku_id", "=", "s.id").onRef("lp.level_id", "=", "c.level_id"),
+    )
+    .select(["s.id", "s.base_price", "c.level_id", "l.discount_bp", "cp.price as own_price", "lp.price as level_price"])
+    .where("s.id", "in", skuIds)
+    .execute();
+  for (const row of rows) {
     const resolved = resolvePrice({
-      basePrice: Number(sku.base_price),
-      customerPrice: ownBySku.get(sku.id) ?? null,
-      level: levelInput(customer, levelBySku.get(sku.id) ?? null),
+      basePrice: Number(row.base_price),
+      customerPrice: row.own_price == null ? null : Number(row.own_price),
+      level: levelInput(row, row.level_price),
     });
-    result.set(sku.id, { skuId: sku.id, ...resolved });
+    result.set(row.id, { skuId: row.id, ...resolved });
   }
   return result;
 }
