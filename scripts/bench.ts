@@ -108,6 +108,29 @@ function rssOf(pid: number): number {
   visit(pid);
   return total;
 }
+/**
+ * CPU time (user + system, ms) the server has used so far: the process and its children (a
+ * clustered server). Per request it is steadier than req/s on a shared machine: it does not count
+ * the time the server waited for a core the load generator or a neighbour held.
+ */
+function cpuMsOf(pid: number): number {
+  let total = 0;
+  const visit = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // utime and stime, the 14th and 15th fields of the line (11th and 12th after the name).
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      const children = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
+      for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
+    } catch {
+      // gone meanwhile
+    }
+  };
+  visit(pid);
+  return total;
+}
+/** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every platform Node runs on. */
+const CLOCK_TICKS = 100;
 class RssSampler {
   peak = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -201,6 +224,8 @@ interface Row {
   /** The server's own p50/p99 (from its parsed request to its last byte): without the load generator's queueing. */
   serverP50: number;
   serverP99: number;
+  /** The server's CPU time per request (ms), from /proc over the measurement. */
+  serverCpuMs: number;
   requests: number;
   errors: number;
   ceiling: "framework" | "ssr" | null;
@@ -233,6 +258,7 @@ async function measure(
   await serverTimings(server); // reset: the warm-up's requests do not count
   const sampler = new RssSampler(server.pid);
   sampler.start();
+  const cpuBefore = cpuMsOf(server.pid);
   const statuses = new Map<number, number>();
   const result = await autocannon({
     url: `${server.url}${path}`,
@@ -244,6 +270,7 @@ async function measure(
     },
   } as Cannon);
   const peakRssMb = sampler.stop();
+  const cpuMs = cpuMsOf(server.pid) - cpuBefore;
   const own = await serverTimings(server);
   const row: Row = {
     name,
@@ -253,6 +280,7 @@ async function measure(
     p99: result.latency.p99,
     serverP50: Math.round(own.p50),
     serverP99: Math.round(own.p99),
+    serverCpuMs: result.requests.total ? Math.round((cpuMs / result.requests.total) * 100) / 100 : 0,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx,
     ceiling,
@@ -262,7 +290,7 @@ async function measure(
   const odd = [...statuses].filter(([status]) => status >= 300);
   if (odd.length) row.note = `statuses ${odd.map(([status, count]) => `${status}×${count}`).join(", ")}`;
   log(
-    `${name}: ${row.reqPerSec} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms (server ${row.serverP50}/${row.serverP99} ms), errors ${row.errors}, RSS ${peakRssMb} MB${row.note ? ` (${row.note})` : ""}`,
+    `${name}: ${row.reqPerSec} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms (server ${row.serverP50}/${row.serverP99} ms, CPU ${row.serverCpuMs} ms/req), errors ${row.errors}, RSS ${peakRssMb} MB${row.note ? ` (${row.note})` : ""}`,
   );
   return row;
 }
@@ -609,16 +637,16 @@ const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math
 const date = new Date().toISOString();
 
 const fmt = (r: Row) =>
-  `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.serverP50} / ${r.serverP99} | ${r.errors} | ${r.ratio === null ? "—" : `${r.ratio} × ${r.ceiling}`} | ${r.peakRssMb} |${r.note ? ` ${r.note}` : ""}`;
+  `| ${r.name} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.serverP50} / ${r.serverP99} | ${r.serverCpuMs} | ${r.errors} | ${r.ratio === null ? "—" : `${r.ratio} × ${r.ceiling}`} | ${r.peakRssMb} |${r.note ? ` ${r.note}` : ""}`;
 const header =
-  "| measurement | req/s | p50 ms | p99 ms | server p50 / p99 ms | errors | ratio to ceiling | peak RSS MB |";
+  "| measurement | req/s | p50 ms | p99 ms | server p50 / p99 ms | server CPU ms/req | errors | ratio to ceiling | peak RSS MB |";
 const md = [
   `## ${targets.main.label} — ${mainCount.toLocaleString("en")} orders`,
   "",
   `${date} · ${machine} · git ${revision} · ${CONNECTIONS} connections, ${DURATION} s each`,
   "",
   header,
-  "|---|---:|---:|---:|---:|---:|---:|---:|",
+  "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
   ...main.rows.map(fmt),
   "",
   `Export of one month (${main.exportResult.from} … ${main.exportResult.to}): ${main.exportResult.rows} orders, ${main.exportResult.mb} MB CSV in ${main.exportResult.seconds} s; server RSS ${main.exportResult.rssBeforeMb} MB before, peak ${main.exportResult.peakRssMb} MB.`,
@@ -628,7 +656,7 @@ const md = [
         `### ${targets.small.label} (same console pages)`,
         "",
         header,
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ...compare.map(fmt),
         "",
       ]

@@ -102,16 +102,21 @@ export async function submitOrder(
   now: Date,
 ): Promise<SubmitOrderResult> {
   const hash = requestHash(input);
-  const earlier = await findByIdempotencyKey(db, "orders", input.customerId, input.idempotencyKey);
-  if (earlier) return replay(earlier, hash);
-  if (!input.lines.length) return { ok: false, error: "no_lines" };
+  // A key already used answers with its order (or 409) whatever else is wrong with the request
+  // now. A new order does not pay for a lookup before its checks: the transaction looks the key up
+  // under the write lock anyway, and a refusal looks it up here first (issue 9).
+  const refuse = async (refusal: Extract<SubmitOrderResult, { ok: false }>): Promise<SubmitOrderResult> => {
+    const earlier = await findByIdempotencyKey(db, "orders", input.customerId, input.idempotencyKey);
+    return earlier ? replay(earlier, hash) : refusal;
+  };
+  if (!input.lines.length) return refuse({ ok: false, error: "no_lines" });
 
   const customer = await db
     .selectFrom("customers")
     .select(["id", "code", "name", "region_id", "active", "contact_name", "phone", "address"])
     .where("id", "=", input.customerId)
     .executeTakeFirst();
-  if (customer?.active !== 1) return { ok: false, error: "customer_inactive" };
+  if (customer?.active !== 1) return refuse({ ok: false, error: "customer_inactive" });
 
   let address: DeliveryAddress = input.address ?? {
     contactName: customer.contact_name,
@@ -125,13 +130,13 @@ export async function submitOrder(
       .where("id", "=", input.addressId)
       .where("customer_id", "=", input.customerId)
       .executeTakeFirst();
-    if (!row) return { ok: false, error: "address_not_found" };
+    if (!row) return refuse({ ok: false, error: "address_not_found" });
     address = { contactName: row.contact_name, phone: row.phone, address: row.address };
   }
 
   const settings = await getSettings(db);
   const checked = await checkLines(db, input.customerId, mergeSameSku(input.lines), settings);
-  if (checked.some((l) => l.problem)) return { ok: false, error: "invalid_lines", lines: checked };
+  if (checked.some((l) => l.problem)) return refuse({ ok: false, error: "invalid_lines", lines: checked });
   const goods = checked.reduce((sum, l) => sum + l.unitPrice! * l.input.quantity, 0);
 
   try {

@@ -112,6 +112,23 @@ describe(`order submission (${testDbKind()})`, () => {
     expect(second).toEqual({ ok: false, error: "idempotency_key_reused" });
   });
 
+  it("answers a retry with its order even when the same request would now be refused", async () => {
+    const sku = await makeOrderableSku(t.db);
+    const input = { customerId: a.id, idempotencyKey: "k-later", lines: [{ skuCode: sku.code, quantity: 1 }] };
+    const first = await submitOrder(t.db, actorA(), input, NOW);
+    if (!first.ok) throw new Error("not placed");
+    // The SKU is taken off sale after the order: a retry of it is still that order, not an error.
+    await t.db.updateTable("skus").set({ listed: 0 }).where("id", "=", sku.skuId).execute();
+    const retry = await submitOrder(t.db, actorA(), input, NOW);
+    expect(retry).toMatchObject({ ok: true, replayed: true, order: { number: first.order.number } });
+    // Another body under the key is refused as reused, not as the lines' problem.
+    const other = await submitOrder(t.db, actorA(), { ...input, lines: [{ skuCode: sku.code, quantity: 2 }] }, NOW);
+    expect(other).toEqual({ ok: false, error: "idempotency_key_reused" });
+    // A new key with the unlisted SKU is refused for the line.
+    const fresh = await submitOrder(t.db, actorA(), { ...input, idempotencyKey: "k-later-2" }, NOW);
+    expect(fresh).toMatchObject({ ok: false, error: "invalid_lines" });
+  });
+
   it("gives concurrent orders distinct numbers", async () => {
     const sku = await makeOrderableSku(t.db);
     const results = await Promise.all(
