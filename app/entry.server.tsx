@@ -7,6 +7,7 @@ import { serveApi } from "./api/serve.server";
 import { type RequestInfo, requestInfoContext } from "./auth/context";
 import { closeDatabase, getDatabase } from "./db.server";
 import { getEnv } from "./env.server";
+import { nextTurn } from "./http/event-loop-turns.server";
 import { getI18n } from "./i18n/i18n.server";
 import { logger, logScope } from "./logger.server";
 import { startBackgroundJobs } from "./services/background-jobs.server";
@@ -34,12 +35,11 @@ export default async function handleRequest(
 ) {
   const nonce = loadContext.get(requestInfoContext).nonce || undefined;
   await settleLoaderData(routerContext);
-  // One turn of the event loop before the render. On SQLite a page's loaders finish without
-  // waiting for I/O, so without it a request ran from its socket's read to its last byte in one
-  // go, and under load the server answered some connections far more often than others: at 50
-  // connections on a 90 KB console page one connection got 1 answer in 8 s while others got 24,
-  // and some waited past the load generator's 10 s timeout (issue 9). With it, 9–10 to 27.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Renders take turns, one per turn of the event loop, so the server reads sockets and accepts
+  // connections between any two of them (see event-loop-turns.server.ts). Without any yield, on
+  // SQLite (loaders never wait for I/O) a request ran from its socket's read to its last byte in
+  // one go and some connections were starved past a 10 s client timeout (issue 9).
+  await nextTurn();
   const html = renderToString(
     <I18nextProvider i18n={getI18n(loadContext)}>
       <ServerRouter context={routerContext} url={request.url} nonce={nonce} />
