@@ -5,11 +5,11 @@
  * writing its page is CPU work; what decides how responsive the server stays is how often the
  * event loop gets back to its poll phase, where it reads sockets and accepts new connections.
  * Awaiting one `setImmediate` each was not enough: all the renders that waited ran in one check
- * phase (8 pages of ~5 ms at the admission limit), and Node accepts only one new connection per
- * poll phase under such load, so the 50th connection of a burst got its first byte after ~50 such
- * turns — 2–3 s where the server itself counted 0.3 s (issue 9; a bare Node server with 50 busy
- * keep-alive connections showed the same: 2.7–5.1 s for a new connection's first byte, 0.27–0.36 s
- * with one render per turn).
+ * phase (8 pages of ~5 ms at the admission limit), and under such load the server was seen to take
+ * up one new connection per turn (its `connection` events ~45–80 ms apart), so the 50th connection
+ * of a burst got its first byte after ~50 such turns — 2–3 s where the server itself counted 0.3 s
+ * (issue 9; a bare Node server with 50 busy keep-alive connections showed the same: 2.7–5.1 s for a
+ * new connection's first byte, 0.27–0.36 s with one render per turn).
  */
 const waiting: Array<() => void> = [];
 let scheduled = false;
