@@ -92,13 +92,15 @@ interface Server {
   pid: number;
   stop(): Promise<void>;
 }
-function rssOf(pid: number): number {
-  // The process and its children (a clustered server), in MB.
+/**
+ * Sums a reading over a process and its children (a clustered server), from /proc. A process gone
+ * meanwhile counts nothing.
+ */
+function sumOverTree(pid: number, read: (p: number) => number): number {
   let total = 0;
   const visit = (p: number) => {
     try {
-      const status = readFileSync(`/proc/${p}/status`, "utf8");
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+      total += read(p);
       const children = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
       for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
     } catch {
@@ -108,26 +110,24 @@ function rssOf(pid: number): number {
   visit(pid);
   return total;
 }
+/** Resident memory of the server, in MB. */
+function rssOf(pid: number): number {
+  return sumOverTree(
+    pid,
+    (p) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0) / 1024,
+  );
+}
 /**
- * CPU time (user + system, ms) the server has used so far: the process and its children (a
- * clustered server). Per request it is steadier than req/s on a shared machine: it does not count
- * the time the server waited for a core the load generator or a neighbour held.
+ * CPU time (user + system, ms) the server has used so far. Per request it is steadier than req/s
+ * on a shared machine: it does not count the time the server waited for a core the load generator
+ * or a neighbour held.
  */
 function cpuMsOf(pid: number): number {
-  let total = 0;
-  const visit = (p: number) => {
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
-      // utime and stime, the 14th and 15th fields of the line (11th and 12th after the name).
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-      const children = readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim();
-      for (const c of children ? children.split(/\s+/) : []) visit(Number(c));
-    } catch {
-      // gone meanwhile
-    }
-  };
-  visit(pid);
-  return total;
+  return sumOverTree(pid, (p) => {
+    // utime and stime, the 14th and 15th fields of the line (11th and 12th after the name).
+    const fields = readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  });
 }
 /** Linux reports CPU times in clock ticks of 1/100 s (USER_HZ) on every platform Node runs on. */
 const CLOCK_TICKS = 100;
