@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { type Kysely, sql } from "kysely";
 import { relaxedDurability } from "../../db/durability";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { type Actor, recordAudit } from "../services/audit.server";
 import { hashToken, loadStaffAccess, type Viewer } from "../services/sessions.server";
@@ -74,14 +75,8 @@ export async function issueSessionToken(
  * The principal behind a bearer token, or null: unknown, revoked or expired token, disabled
  * account or customer. Touches last use (at most once a minute).
  */
-export async function authenticateToken(
-  db: Kysely<DB>,
-  token: string,
-  meta: { ip: string },
-  now: Date,
-): Promise<ApiPrincipal | null> {
-  if (!/^dh_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-  const row = await db
+const tokenByHash = prepared((db: Kysely<DB>, p: { hash: string }) =>
+  db
     .selectFrom("api_tokens as t")
     .innerJoin("accounts as a", "a.id", "t.account_id")
     .leftJoin("customers as c", "c.account_id", "a.id")
@@ -103,8 +98,17 @@ export async function authenticateToken(
       "c.region_id as customer_region_id",
       "c.active as customer_active",
     ])
-    .where("t.token_hash", "=", hashToken(token))
-    .executeTakeFirst();
+    .where("t.token_hash", "=", p.hash),
+);
+
+export async function authenticateToken(
+  db: Kysely<DB>,
+  token: string,
+  meta: { ip: string },
+  now: Date,
+): Promise<ApiPrincipal | null> {
+  if (!/^dh_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = await tokenByHash.executeTakeFirst(db, { hash: hashToken(token) });
   if (row?.active !== 1 || row.revoked_at !== null) return null;
   if (row.expires_at !== null && Date.parse(row.expires_at) <= now.getTime()) return null;
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) >= TOUCH_INTERVAL_MS) {
@@ -333,6 +337,21 @@ export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { limit: 600, windowMs: 60_00
 
 export type RateDecision = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
+const countRequest = prepared((db: Kysely<DB>, p: { key: string; windowNo: number }) =>
+  db
+    .insertInto("api_rate_limits")
+    .values({ key: p.key, window_no: p.windowNo, count: 1 })
+    .onConflict((oc) =>
+      oc.column("key").doUpdateSet({
+        count: sql<number>`case when api_rate_limits.window_no = ${p.windowNo} then api_rate_limits.count + 1 else 1 end`,
+        window_no: p.windowNo,
+      }),
+    )
+    .returning(["count"])
+    // A crash may lose the last few counts; no request waits for this one's fsync.
+    .modifyEnd(relaxedDurability()),
+);
+
 /** Counts one request against `key` and says whether it is within the policy. One statement, atomic. */
 export async function consumeRequest(
   db: Kysely<DB>,
@@ -341,20 +360,8 @@ export async function consumeRequest(
   now: Date,
 ): Promise<RateDecision> {
   const windowNo = Math.floor(now.getTime() / policy.windowMs);
-  const row = await db
-    .insertInto("api_rate_limits")
-    .values({ key, window_no: windowNo, count: 1 })
-    .onConflict((oc) =>
-      oc.column("key").doUpdateSet({
-        count: sql<number>`case when api_rate_limits.window_no = ${windowNo} then api_rate_limits.count + 1 else 1 end`,
-        window_no: windowNo,
-      }),
-    )
-    .returning(["count"])
-    // A crash may lose the last few counts; no request waits for this one's fsync.
-    .modifyEnd(relaxedDurability())
-    .executeTakeFirstOrThrow();
-  const count = Number(row.count);
+  const row = await countRequest.executeTakeFirst(db, { key, windowNo });
+  const count = Number(row!.count);
   if (count <= policy.limit) return { ok: true, remaining: policy.limit - count };
   const windowEnd = (windowNo + 1) * policy.windowMs;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000)) };

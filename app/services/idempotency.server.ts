@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 
 /**
@@ -9,6 +10,16 @@ import type { DB } from "../../db/schema";
 export const hashRequest = (canonical: unknown): string =>
   createHash("sha256").update(JSON.stringify(canonical)).digest("hex");
 
+const byKey = (table: "orders" | "returns") =>
+  prepared((db: Kysely<DB>, p: { customerId: number; key: string }) =>
+    db
+      .selectFrom(table)
+      .select(["id", "number", "status", "request_hash"])
+      .where("customer_id", "=", p.customerId)
+      .where("idempotency_key", "=", p.key),
+  );
+const BY_KEY = { orders: byKey("orders"), returns: byKey("returns") };
+
 /** The document a customer already submitted under this key, if any. */
 export async function findByIdempotencyKey(
   db: Kysely<DB>,
@@ -16,10 +27,5 @@ export async function findByIdempotencyKey(
   customerId: number,
   key: string,
 ) {
-  return db
-    .selectFrom(table)
-    .select(["id", "number", "status", "request_hash"])
-    .where("customer_id", "=", customerId)
-    .where("idempotency_key", "=", key)
-    .executeTakeFirst();
+  return BY_KEY[table].executeTakeFirst(db, { customerId, key });
 }

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { forUpdate } from "../../db/locking";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { dayEndUtc, dayStartUtc, isCalendarDay } from "../domain/day-range";
 import { checkQuantity } from "../domain/order-quantity";
@@ -8,6 +9,7 @@ import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset.server";
 import { type OrderActor, performOrderAction } from "./order-pipeline.server";
+import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
 import { inRegionScope } from "./scope.server";
 import { containsText } from "./text-search.server";
@@ -206,20 +208,17 @@ export async function amendOrder(
         changes_json: JSON.stringify(changes),
       })
       .execute();
-    await trx
-      .insertInto("order_events")
-      .values({
-        order_id: order.id,
-        at,
-        actor_account_id: actor.accountId,
-        actor_name: actor.displayName ?? actor.name,
-        actor_kind: "staff",
-        action: "amend",
-        from_status: order.status,
-        to_status: order.status,
-        note: amendment.reason.trim(),
-      })
-      .execute();
+    await appendOrderEvent(trx, {
+      order_id: order.id,
+      at,
+      actor_account_id: actor.accountId,
+      actor_name: actor.displayName ?? actor.name,
+      actor_kind: "staff",
+      action: "amend",
+      from_status: order.status,
+      to_status: order.status,
+      note: amendment.reason.trim(),
+    });
     await emitEvent(
       trx,
       { type: "order.amended", aggregateType: "order", aggregateId: number, payload: { number, changes } },
@@ -241,8 +240,12 @@ export async function amendOrder(
   });
 }
 
+const slipsOf = prepared((db: Kysely<DB>, p: { orderId: number }) =>
+  db.selectFrom("change_slips").selectAll().where("order_id", "=", p.orderId).orderBy("id"),
+);
+
 export async function changeSlips(db: Kysely<DB>, orderId: number) {
-  const rows = await db.selectFrom("change_slips").selectAll().where("order_id", "=", orderId).orderBy("id").execute();
+  const rows = await slipsOf.execute(db, { orderId });
   return rows.map((r) => ({
     at: r.at,
     actorName: r.actor_name,
@@ -251,8 +254,8 @@ export async function changeSlips(db: Kysely<DB>, orderId: number) {
   }));
 }
 
-export async function shipmentsOf(db: Kysely<DB>, orderId: number) {
-  const rows = await db
+const shipmentRows = prepared((db: Kysely<DB>, p: { orderId: number }) =>
+  db
     .selectFrom("shipments as s")
     .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
     .select([
@@ -267,9 +270,12 @@ export async function shipmentsOf(db: Kysely<DB>, orderId: number) {
       "w.name as warehouseName",
       "w.address as warehouseAddress",
     ])
-    .where("s.order_id", "=", orderId)
-    .orderBy("s.id")
-    .execute();
+    .where("s.order_id", "=", p.orderId)
+    .orderBy("s.id"),
+);
+
+export async function shipmentsOf(db: Kysely<DB>, orderId: number) {
+  const rows = await shipmentRows.execute(db, { orderId });
   return rows.map((r) => ({
     id: r.id,
     number: r.number,

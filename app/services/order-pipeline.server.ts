@@ -1,5 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { forUpdate } from "../../db/locking";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
 import {
@@ -15,8 +16,10 @@ import { isEnabled } from "../domain/pipeline-engine";
 import { getEnv } from "../env.server";
 import { type Actor, recordAudit } from "./audit.server";
 import { availableToSpend, chargeOrder, refundOrder } from "./funds.server";
+import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
+import { nextInSequence } from "./sequences.server";
 import { getSettings } from "./settings.server";
 import { PermissionDeniedError } from "./staff-actor.server";
 import { recordStockMovement } from "./stock.server";
@@ -124,15 +127,18 @@ type OrderLineRef = { sku_id: number; sku_code: string; quantity: number };
 // however many of its effects and checks ask (an approval read them four times, issue 9).
 const linesRead = new WeakMap<LoadedOrder, Promise<OrderLineRef[]>>();
 
+const lineRefs = prepared((db: Kysely<DB>, p: { orderId: number }) =>
+  db
+    .selectFrom("order_lines")
+    .select(["sku_id", "sku_code", "quantity"])
+    .where("order_id", "=", p.orderId)
+    .orderBy("position"),
+);
+
 function lines(trx: Trx, order: LoadedOrder): Promise<OrderLineRef[]> {
   let read = linesRead.get(order);
   if (!read) {
-    read = trx
-      .selectFrom("order_lines")
-      .select(["sku_id", "sku_code", "quantity"])
-      .where("order_id", "=", order.id)
-      .orderBy("position")
-      .execute();
+    read = lineRefs.execute(trx, { orderId: order.id });
     linesRead.set(order, read);
   }
   return read;
@@ -366,17 +372,12 @@ const EFFECTS: Record<OrderEffect, (ctx: EffectContext) => Promise<void>> = {
         { warehouseId: r.warehouse_id, quantity: r.quantity },
       ]);
     const key = sequenceKey("DH", now, getEnv().APP_TIMEZONE).replace(/^DH/, "CK");
-    const seq = await trx
-      .insertInto("number_sequences")
-      .values({ key, last: 1 })
-      .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ last: eb("number_sequences.last", "+", 1) })))
-      .returning("last")
-      .executeTakeFirstOrThrow();
+    const seq = await nextInSequence(trx, key);
     const shipment = await trx
       .insertInto("shipments")
       .values({
         order_id: order.id,
-        number: formatDocumentNumber(key, seq.last),
+        number: formatDocumentNumber(key, seq),
         warehouse_id: warehouseId,
         status: "outbound",
         outbound_at: now.toISOString(),
@@ -546,6 +547,17 @@ const ACTION_EVENT: Partial<Record<OrderAction["type"], string>> = {
  * engine's effects, writes the timeline, counters, outbox and audit rows — all in one
  * transaction. The loser of a race is told who handled the order and when.
  */
+/** The order's step moves on, only from the status and version the action was judged on. */
+const moveStatus = prepared(
+  (db: Kysely<DB>, p: { id: number; from: string; to: string; version: number; at: string }) =>
+    db
+      .updateTable("orders")
+      .set({ status: p.to, version: sql`version + 1`, updated_at: p.at })
+      .where("id", "=", p.id)
+      .where("status", "=", p.from)
+      .where("version", "=", p.version),
+);
+
 export async function performOrderAction(
   db: Kysely<DB>,
   actor: OrderActor,
@@ -608,14 +620,14 @@ export async function performOrderAction(
       }
 
       const at = now.toISOString();
-      const updated = await trx
-        .updateTable("orders")
-        .set({ status: result.status, version: order.version + 1, updated_at: at })
-        .where("id", "=", order.id)
-        .where("status", "=", order.status)
-        .where("version", "=", order.version)
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1)
+      const updated = await moveStatus.executeWrite(trx, {
+        id: order.id,
+        from: order.status,
+        to: result.status,
+        version: order.version,
+        at,
+      });
+      if (Number(updated.numAffectedRows) !== 1)
         throw new Refused({ code: "stale_version", status: order.status, version: order.version });
 
       const note = "reason" in input ? input.reason : "note" in input ? (input.note ?? "") : "";
@@ -629,36 +641,30 @@ export async function performOrderAction(
             : result.status,
         },
       ];
-      await trx
-        .insertInto("order_events")
-        .values({
-          order_id: order.id,
-          at,
-          actor_account_id: actor.accountId,
-          actor_name: actor.displayName ?? actor.name,
-          actor_kind: actor.kind,
-          action: actionName,
-          from_status: order.status,
-          to_status: result.autoPassed.length ? steps[0]!.to : result.status,
-          note,
-        })
-        .execute();
+      await appendOrderEvent(trx, {
+        order_id: order.id,
+        at,
+        actor_account_id: actor.accountId,
+        actor_name: actor.displayName ?? actor.name,
+        actor_kind: actor.kind,
+        action: actionName,
+        from_status: order.status,
+        to_status: result.autoPassed.length ? steps[0]!.to : result.status,
+        note,
+      });
       for (const [i, key] of result.autoPassed.entries()) {
         const next = result.autoPassed[i + 1];
-        await trx
-          .insertInto("order_events")
-          .values({
-            order_id: order.id,
-            at,
-            actor_account_id: null,
-            actor_name: "system",
-            actor_kind: "system",
-            action: `auto_${key}`,
-            from_status: ORDER_PIPELINE.steps.find((s) => s.key === key)!.status,
-            to_status: next ? ORDER_PIPELINE.steps.find((s) => s.key === next)!.status : result.status,
-            note: "",
-          })
-          .execute();
+        await appendOrderEvent(trx, {
+          order_id: order.id,
+          at,
+          actor_account_id: null,
+          actor_name: "system",
+          actor_kind: "system",
+          action: `auto_${key}`,
+          from_status: ORDER_PIPELINE.steps.find((s) => s.key === key)!.status,
+          to_status: next ? ORDER_PIPELINE.steps.find((s) => s.key === next)!.status : result.status,
+          note: "",
+        });
       }
       const payload = { number: order.number, from: order.status, to: result.status, actor: actor.name, at };
       const event = ACTION_EVENT[input.type] ?? "order.step_approved";
@@ -756,20 +762,17 @@ export async function routeSubmittedOrder(trx: Trx, orderId: number, now: Date):
   const at = now.toISOString();
   for (const [i, key] of result.autoPassed.entries()) {
     const next = result.autoPassed[i + 1];
-    await trx
-      .insertInto("order_events")
-      .values({
-        order_id: order.id,
-        at,
-        actor_account_id: null,
-        actor_name: "system",
-        actor_kind: "system",
-        action: `auto_${key}`,
-        from_status: statusOf(key),
-        to_status: next ? statusOf(next) : result.status,
-        note: "",
-      })
-      .execute();
+    await appendOrderEvent(trx, {
+      order_id: order.id,
+      at,
+      actor_account_id: null,
+      actor_name: "system",
+      actor_kind: "system",
+      action: `auto_${key}`,
+      from_status: statusOf(key),
+      to_status: next ? statusOf(next) : result.status,
+      note: "",
+    });
   }
   await trx.updateTable("orders").set({ status: result.status }).where("id", "=", order.id).execute();
   return result.status;

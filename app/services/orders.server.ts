@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "../../db/errors";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { formatDocumentNumber, sequenceKey } from "../domain/document-number";
 import type { OrderStatus } from "../domain/pipelines";
@@ -8,8 +9,10 @@ import { type Actor, recordAudit } from "./audit.server";
 import { findByIdempotencyKey, hashRequest } from "./idempotency.server";
 import { type CheckedLine, checkLines, type LineRequest } from "./order-lines.server";
 import { routeSubmittedOrder } from "./order-pipeline.server";
+import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
+import { nextInSequence } from "./sequences.server";
 import { getSettings } from "./settings.server";
 
 /** Where a submitted order waits first. The pipeline engine (order review on/off) decides later steps. */
@@ -95,6 +98,42 @@ function mergeSameSku(lines: readonly LineRequest[]): LineRequest[] {
   return [...merged.values()];
 }
 
+const customerForOrder = prepared((db: Kysely<DB>, p: { id: number }) =>
+  db
+    .selectFrom("customers")
+    .select(["id", "code", "name", "region_id", "active", "contact_name", "phone", "address"])
+    .where("id", "=", p.id),
+);
+
+type NewOrderRow = Omit<
+  Selectable<DB["orders"]>,
+  "id" | "version" | "warehouse_id" | "reserved" | "paid_amount" | "payment_method" | "shipped_at" | "completed_at"
+>;
+const insertOrder = prepared((db: Kysely<DB>, p: NewOrderRow) =>
+  db
+    .insertInto("orders")
+    .values({
+      number: p.number,
+      customer_id: p.customer_id,
+      region_id: p.region_id,
+      status: p.status,
+      idempotency_key: p.idempotency_key,
+      request_hash: p.request_hash,
+      address_json: p.address_json,
+      requested_delivery_date: p.requested_delivery_date,
+      remark: p.remark,
+      contract_no: p.contract_no,
+      goods_amount: p.goods_amount,
+      freight: p.freight,
+      discount: p.discount,
+      payable: p.payable,
+      placed_by_account_id: p.placed_by_account_id,
+      created_at: p.created_at,
+      updated_at: p.updated_at,
+    })
+    .returning(ORDER_HEADER_COLUMNS),
+);
+
 export async function submitOrder(
   db: Kysely<DB>,
   actor: ActorWithKind,
@@ -111,11 +150,7 @@ export async function submitOrder(
   };
   if (!input.lines.length) return refuse({ ok: false, error: "no_lines" });
 
-  const customer = await db
-    .selectFrom("customers")
-    .select(["id", "code", "name", "region_id", "active", "contact_name", "phone", "address"])
-    .where("id", "=", input.customerId)
-    .executeTakeFirst();
+  const customer = await customerForOrder.executeTakeFirst(db, { id: input.customerId });
   if (customer?.active !== 1) return refuse({ ok: false, error: "customer_inactive" });
 
   let address: DeliveryAddress = input.address ?? {
@@ -146,37 +181,28 @@ export async function submitOrder(
       if (raced) return replay(raced, hash);
 
       const key = sequenceKey("DH", now, getEnv().APP_TIMEZONE);
-      const seq = await trx
-        .insertInto("number_sequences")
-        .values({ key, last: 1 })
-        .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ last: eb("number_sequences.last", "+", 1) })))
-        .returning("last")
-        .executeTakeFirstOrThrow();
-      const number = formatDocumentNumber(key, seq.last);
+      const number = formatDocumentNumber(key, await nextInSequence(trx, key));
       const at = now.toISOString();
-      const header = await trx
-        .insertInto("orders")
-        .values({
-          number,
-          customer_id: customer.id,
-          region_id: customer.region_id,
-          status: INITIAL_STATUS,
-          idempotency_key: input.idempotencyKey,
-          request_hash: hash,
-          address_json: JSON.stringify(address),
-          requested_delivery_date: input.requestedDeliveryDate ?? null,
-          remark: input.remark ?? "",
-          contract_no: input.contractNo ?? "",
-          goods_amount: goods,
-          freight: 0,
-          discount: 0,
-          payable: goods,
-          placed_by_account_id: actor.accountId!,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning(ORDER_HEADER_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const header = await insertOrder.executeTakeFirst(trx, {
+        number,
+        customer_id: customer.id,
+        region_id: customer.region_id,
+        status: INITIAL_STATUS,
+        idempotency_key: input.idempotencyKey,
+        request_hash: hash,
+        address_json: JSON.stringify(address),
+        requested_delivery_date: input.requestedDeliveryDate ?? null,
+        remark: input.remark ?? "",
+        contract_no: input.contractNo ?? "",
+        goods_amount: goods,
+        freight: 0,
+        discount: 0,
+        payable: goods,
+        placed_by_account_id: actor.accountId!,
+        created_at: at,
+        updated_at: at,
+      });
+      if (!header) throw new Error("orders: insert returned no row");
       const order = { id: header.id, number: header.number, status: header.status };
       const lines = await trx
         .insertInto("order_lines")
@@ -196,21 +222,17 @@ export async function submitOrder(
         )
         .returningAll()
         .execute();
-      const event = await trx
-        .insertInto("order_events")
-        .values({
-          order_id: order.id,
-          at,
-          actor_account_id: actor.accountId,
-          actor_name: actor.displayName ?? actor.name,
-          actor_kind: actor.kind,
-          action: actor.kind === "staff" ? "submit_on_behalf" : "submit",
-          from_status: null,
-          to_status: INITIAL_STATUS,
-          note: "",
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const event = await appendOrderEvent(trx, {
+        order_id: order.id,
+        at,
+        actor_account_id: actor.accountId,
+        actor_name: actor.displayName ?? actor.name,
+        actor_kind: actor.kind,
+        action: actor.kind === "staff" ? "submit_on_behalf" : "submit",
+        from_status: null,
+        to_status: INITIAL_STATUS,
+        note: "",
+      });
       // Switched-off steps at the front of the pipeline are passed now, in this transaction.
       order.status = await routeSubmittedOrder(trx, order.id, now);
       await emitEvent(
@@ -338,6 +360,13 @@ export interface OrderDetail {
 }
 
 /** One order with lines and timeline; `customerId` confines it to that customer's own orders. */
+const linesOf = prepared((db: Kysely<DB>, p: { orderId: number }) =>
+  db.selectFrom("order_lines").selectAll().where("order_id", "=", p.orderId).orderBy("position"),
+);
+const timelineOf = prepared((db: Kysely<DB>, p: { orderId: number }) =>
+  db.selectFrom("order_events").selectAll().where("order_id", "=", p.orderId).orderBy("id"),
+);
+
 export async function getOrder(
   db: Kysely<DB>,
   number: string,
@@ -355,8 +384,8 @@ export async function getOrder(
   const o = await qb.executeTakeFirst();
   if (!o) return null;
   const [lines, events] = await Promise.all([
-    db.selectFrom("order_lines").selectAll().where("order_id", "=", o.id).orderBy("position").execute(),
-    db.selectFrom("order_events").selectAll().where("order_id", "=", o.id).orderBy("id").execute(),
+    linesOf.execute(db, { orderId: o.id }),
+    timelineOf.execute(db, { orderId: o.id }),
   ]);
   return orderDetailFrom(o, lines, events);
 }

@@ -22,6 +22,7 @@ import { type ImageRejection, type PreparedImage, prepareImage, storeImage } fro
 import type { OrderActor } from "./order-pipeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
+import { nextInSequence } from "./sequences.server";
 import { getSettings } from "./settings.server";
 import { recordStockMovement } from "./stock.server";
 import { containsText } from "./text-search.server";
@@ -288,13 +289,7 @@ export async function createReturn(
       }
 
       const key = sequenceKey("TH", now, getEnv().APP_TIMEZONE);
-      const seq = await trx
-        .insertInto("number_sequences")
-        .values({ key, last: 1 })
-        .onConflict((oc) => oc.column("key").doUpdateSet((eb) => ({ last: eb("number_sequences.last", "+", 1) })))
-        .returning("last")
-        .executeTakeFirstOrThrow();
-      const number = formatDocumentNumber(key, seq.last);
+      const number = formatDocumentNumber(key, await nextInSequence(trx, key));
       const at = now.toISOString();
       const first = RETURN_PIPELINE.steps[0]!.status;
       const created = await trx

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { isPermission, type Permission, type StaffGrant } from "../domain/permissions";
 import { type Actor, recordAudit } from "./audit.server";
@@ -77,9 +78,8 @@ export async function createSession(
  * The account behind a session token, read fresh on every request so that disabling an account
  * or customer, or changing a role, bites on the very next request. `null`: no valid session.
  */
-export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Promise<Viewer | null> {
-  const sessionId = hashToken(token);
-  const row = await db
+const sessionById = prepared((db: Kysely<DB>, p: { sessionId: string }) =>
+  db
     .selectFrom("sessions as s")
     .innerJoin("accounts as a", "a.id", "s.account_id")
     .leftJoin("customers as c", "c.account_id", "a.id")
@@ -99,8 +99,12 @@ export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Prom
       "c.region_id as customer_region_id",
       "c.active as customer_active",
     ])
-    .where("s.id", "=", sessionId)
-    .executeTakeFirst();
+    .where("s.id", "=", p.sessionId),
+);
+
+export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Promise<Viewer | null> {
+  const sessionId = hashToken(token);
+  const row = await sessionById.executeTakeFirst(db, { sessionId });
   if (row?.active !== 1) return null;
   const t = now.getTime();
   const limits = SESSION_LIMITS[row.kind];
@@ -132,19 +136,22 @@ export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Prom
 }
 
 /** Roles, the union of their permissions, and the region scope of one staff account. */
+const rolesOf = prepared((db: Kysely<DB>, p: { accountId: number }) =>
+  db
+    .selectFrom("account_roles as ar")
+    .innerJoin("roles as r", "r.id", "ar.role_id")
+    .leftJoin("role_permissions as rp", "rp.role_id", "r.id")
+    .select(["r.id", "r.key", "r.name", "rp.permission_key"])
+    .where("ar.account_id", "=", p.accountId)
+    .orderBy("r.id"),
+);
+
 export async function loadStaffAccess(
   db: Kysely<DB>,
   accountId: number,
   regionLimited: boolean,
 ): Promise<Pick<StaffViewer, "roles" | "grant">> {
-  const rows = await db
-    .selectFrom("account_roles as ar")
-    .innerJoin("roles as r", "r.id", "ar.role_id")
-    .leftJoin("role_permissions as rp", "rp.role_id", "r.id")
-    .select(["r.id", "r.key", "r.name", "rp.permission_key"])
-    .where("ar.account_id", "=", accountId)
-    .orderBy("r.id")
-    .execute();
+  const rows = await rolesOf.execute(db, { accountId });
   const roles = new Map<number, { id: number; key: string | null; name: string }>();
   const permissions = new Set<Permission>();
   for (const r of rows) {

@@ -1,11 +1,16 @@
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { type BusinessSettings, DEFAULT_SETTINGS } from "../domain/settings";
 import { type Actor, recordAudit } from "./audit.server";
 
+const storedSettings = prepared((db: Kysely<DB>, _: Record<string, never>) =>
+  db.selectFrom("settings").select(["key", "value_json"]),
+);
+
 /** The settings in force: stored values over the defaults. One small query. */
 export async function getSettings(db: Kysely<DB>): Promise<BusinessSettings> {
-  const rows = await db.selectFrom("settings").select(["key", "value_json"]).execute();
+  const rows = await storedSettings.execute(db, {});
   const stored = Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value_json)]));
   return { ...DEFAULT_SETTINGS, ...pick(stored) };
 }
