@@ -2,7 +2,7 @@ import type { ExpressionBuilder, Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { type PriceInputs, type PriceSource, resolvePrice } from "../domain/pricing";
 import { type ShownStock, type StockDisplay, shownStock } from "../domain/settings";
-import { containsText } from "./text-search.server";
+import { productTextMatches } from "./text-search.server";
 
 export interface CategoryNode {
   id: number;
@@ -210,7 +210,7 @@ export async function browseCatalog(
     qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);
   }
   const q = query.q?.trim();
-  if (q) qb = qb.where(containsText(["p.search_text"], q));
+  if (q) qb = qb.where(productTextMatches(db, { id: "p.id", searchText: "p.search_text" }, q));
   if (query.favouritesOnly) {
     qb = qb.where((eb) =>
       eb.exists(

@@ -10,7 +10,7 @@ import { DEFAULT_PRODUCT_SORT, type ProductSort } from "../forms/product-list";
 import { recordAudit } from "./audit.server";
 import { categoryTree, descendantIds } from "./catalog.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
-import { containsText } from "./text-search.server";
+import { productTextMatches } from "./text-search.server";
 
 // ————————————————————————————————————————— saving —————————————————————————————————————————
 
@@ -570,7 +570,7 @@ export async function listProducts(
   ]);
 
   const q = query.q?.trim().toLowerCase();
-  if (q) qb = qb.where(containsText(["p.search_text"], q));
+  if (q) qb = qb.where(productTextMatches(db, { id: "p.id", searchText: "p.search_text" }, q));
   if (query.categoryId) {
     const ids = descendantIds(await categoryTree(db), query.categoryId);
     qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);

@@ -1,4 +1,5 @@
-import { type RawBuilder, sql } from "kysely";
+import { type Kysely, type RawBuilder, sql } from "kysely";
+import { isSqliteDb } from "../../db/locking";
 
 /**
  * "Contains this text, ignoring case" over one or more columns, the same on both engines:
@@ -12,4 +13,22 @@ export function containsText(columns: readonly string[], text: string): RawBuild
     .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
   const tests = columns.map((column) => sql`lower(${sql.ref(column)}) like ${pattern} escape '\\'`);
   return sql<boolean>`(${sql.join(tests, sql` or `)})`;
+}
+
+/**
+ * `containsText` over products.search_text (name, tags, SKU codes, barcodes and specs), through
+ * the index migration 0011 built. On SQLite a text of three or more characters is a phrase
+ * query on the trigram table, which matches exactly the products containing it, ignoring case;
+ * shorter text cannot be looked up by trigrams and is scanned as before. On PostgreSQL the same
+ * `like` uses the pg_trgm index.
+ */
+export function productTextMatches(
+  db: Kysely<any>,
+  columns: { id: string; searchText: string },
+  text: string,
+): RawBuilder<boolean> {
+  const q = text.trim();
+  if (!isSqliteDb(db) || [...q].length < 3) return containsText([columns.searchText], q);
+  const phrase = `"${q.replaceAll('"', '""')}"`;
+  return sql<boolean>`${sql.ref(columns.id)} in (select rowid from products_fts where products_fts match ${phrase})`;
 }

@@ -9,6 +9,7 @@ import * as m0007 from "./0007_staff_admin";
 import * as m0008 from "./0008_api_tokens";
 import * as m0009 from "./0009_webhooks";
 import * as m0010 from "./0010_bench_indexes";
+import * as m0011 from "./0011_product_search_index";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0008_api_tokens": m0008,
   "0009_webhooks": m0009,
   "0010_bench_indexes": m0010,
+  "0011_product_search_index": m0011,
 };

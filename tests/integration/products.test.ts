@@ -340,6 +340,52 @@ describe(`products (${testDbKind()})`, () => {
     expect(await find("新名称")).toEqual([id]);
   });
 
+  it("finds a product by any part of its text, ignoring case, on the console and the storefront", async () => {
+    const a = await mustCreate(
+      product({
+        name: "Ultra洗衣液ZQX",
+        skus: [sku({ code: "ZQX-ABC-01", barcode: "6977123456", spec: "规格:750ML装" })],
+      }),
+    );
+    const b = await mustCreate(product({ name: "Zqx蓝色 100%_off", skus: [sku({ code: "ZQX-B" })] }));
+    const c = await mustCreate(product({ name: 'ZQX "引号" 款', skus: [sku({ code: "ZQX-C" })], listed: false }));
+    const find = async (q: string) =>
+      (await listProducts(t.db, admin.grant, { q, limit: 50 })).items.map((p) => p.id).sort((x, y) => x - y);
+    expect(await find("zqx-abc")).toEqual([a]); // a SKU code, in another case
+    expect(await find("zqx")).toEqual([a, b, c]);
+    expect(await find("ULTRA洗衣液")).toEqual([a]);
+    expect(await find("7123")).toEqual([a]); // inside a barcode
+    expect(await find("750ml")).toEqual([a]); // inside a spec
+    expect(await find("液z")).toEqual([a]); // under three characters: read without the index
+    // Typed characters are text, never syntax: quotes, % and _ match themselves only.
+    expect(await find('"引号"')).toEqual([c]);
+    expect(await find("100%_o")).toEqual([b]);
+    expect(await find("100%x")).toEqual([]);
+    expect(await find("0%_")).toEqual([b]);
+    expect(await find("ZQX-ABC-02")).toEqual([]);
+
+    // The storefront searches the same text, listed products only.
+    const customer = await makeCustomer(t.db);
+    const shop = async (q: string) =>
+      (await browseCatalog(t.db, customer.id, { q, limit: 24, stockDisplay: "hidden" })).items.map((p) => p.id);
+    expect(await shop("zqx-abc-01")).toEqual([a]);
+    expect((await shop("ZQX")).sort((x, y) => x - y)).toEqual([a, b]);
+    expect(await shop("引号")).toEqual([]);
+
+    // Renamed: found by the new text only, at once.
+    const before = (await getProduct(t.db, admin.grant, b))!;
+    await updateProduct(
+      t.db,
+      admin,
+      b,
+      { ...product({ name: "改名后的商品QWV" }), skus: before.skus, expectedUpdatedAt: before.updatedAt },
+      new Date(NOW.getTime() + 1000),
+    );
+    expect(await find("蓝色 100")).toEqual([]);
+    expect(await find("名后的")).toEqual([b]);
+    expect(await shop("qwv")).toEqual([b]);
+  });
+
   it("swaps codes between two SKUs of one product in one save", async () => {
     const id = await mustCreate(product({ skus: [sku({ code: "J-A" }), sku({ code: "J-B" })] }));
     const before = (await getProduct(t.db, admin.grant, id))!;
