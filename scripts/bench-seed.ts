@@ -547,8 +547,20 @@ const reservedBySku = new Map<number, number>();
 let ledgerRows = 0;
 let returnsMade = 0;
 const PAY_SHARE = 0.45; // share of paid orders settled from prepaid in the ledger (the rest: "auto", historical)
+// The last two weeks hold the same orders whatever the history's size: a supplier's open queues
+// follow its current trade, not its years. With 1 M orders that is the even spread; a small seed
+// (the 10 000-order one the console pages are compared with) puts half its orders there, so its
+// queues fill a page as the big one's do and the two differ in history only.
+const RECENT_DAYS = 14;
+const RECENT_ORDERS = Math.min(Math.floor(ORDERS / 2), Math.round((1_000_000 * RECENT_DAYS) / DAYS));
+const recentStart = now - RECENT_DAYS * 86_400_000;
 const start = now - DAYS * 86_400_000;
-const step = (DAYS * 86_400_000) / ORDERS;
+const olderStep = (recentStart - start) / (ORDERS - RECENT_ORDERS);
+const recentStep = (now - recentStart) / RECENT_ORDERS;
+const createdAt = (i: number) =>
+  i < ORDERS - RECENT_ORDERS
+    ? start + i * olderStep + rand() * olderStep
+    : recentStart + (i - (ORDERS - RECENT_ORDERS)) * recentStep + rand() * recentStep;
 const bigEvery = ORDERS / BIG_DEALER_ORDERS;
 const others = customers.slice(1);
 const ledger = (
@@ -580,7 +592,7 @@ const ledger = (
 };
 
 for (let i = 0; i < ORDERS; i++) {
-  const created = Math.floor(start + i * step + rand() * step);
+  const created = Math.floor(createdAt(i));
   const ageDays = (now - created) / 86_400_000;
   const customer = i % bigEvery < 1 ? bigDealer : others[Math.floor(rand() * others.length)]!;
   const status = statusFor(ageDays);
