@@ -146,6 +146,41 @@ describe("the order pipeline, step by step, each role in its own browser", () =>
     await expect.poll(() => textOf(dealer.locator("main"))).toContain("待订单审核");
   });
 
+  test("an action's notice arrives with the data it speaks of, never beside the data from before", async () => {
+    const dealer = (await newBrowser()).page;
+    const number = await dealerOrders(dealer, "hz-dealer");
+    const reviewer = await signIn("reviewer");
+    await open(reviewer, `${baseUrl()}/admin/orders/${number}`);
+    expect(await textOf(reviewer.locator("main span.rounded-full").first())).toBe("待订单审核");
+    // The page's data reload after the action (a GET of its .data) is held back 1.5 s, as on a
+    // slow line; every frame from the click on records the notice and the status beside it.
+    await reviewer.route(/\.data(\?|$)/, async (route) => {
+      if (route.request().method() === "GET") await new Promise((done) => setTimeout(done, 1500));
+      await route.continue();
+    });
+    await reviewer.evaluate(() => {
+      const frames: string[][] = [];
+      (window as unknown as { frames_: string[][] }).frames_ = frames;
+      const record = () => {
+        frames.push([
+          document.querySelector('[role="status"]')?.textContent?.trim() ?? "",
+          document.querySelector("main span.rounded-full")?.textContent?.trim() ?? "",
+        ]);
+        requestAnimationFrame(record);
+      };
+      record();
+    });
+    await reviewer.getByTestId("approve-form").locator('button[value="approve"]').click();
+    await expect.poll(() => textOf(reviewer.locator('[role="status"]').first()), { timeout: 10_000 }).not.toBe("");
+    const frames = await reviewer.evaluate(() => (window as unknown as { frames_: string[][] }).frames_);
+    const last = frames[frames.length - 1]!;
+    expect(last[1]).toBe("待财务审核");
+    // The old status stayed on screen while the reload was held back (the test saw the window)…
+    expect(frames.filter(([notice, status]) => !notice && status === "待订单审核").length).toBeGreaterThan(30);
+    // …and the notice never showed in it.
+    expect(frames.filter(([notice, status]) => notice && status === "待订单审核")).toEqual([]);
+  });
+
   test("two reviewers approving the same order at once: one wins, the other is told who did it", async () => {
     const dealer = (await newBrowser()).page;
     const number = await dealerOrders(dealer, "bj-dealer");

@@ -15,6 +15,7 @@ import { SelectField } from "../../components/fields";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -108,7 +109,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return data<ActionData>({ kind: "created", token: result.token, name: input.name, account: account.username });
 }
 
-export default function ApiTokens({ loaderData, actionData }: Route.ComponentProps) {
+export default function ApiTokens({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";

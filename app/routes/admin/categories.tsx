@@ -9,6 +9,7 @@ import { SelectField } from "../../components/fields";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import {
   CATEGORY_INTENTS,
@@ -303,7 +304,8 @@ function CategoryActions({
   );
 }
 
-export default function Categories({ loaderData, actionData }: Route.ComponentProps) {
+export default function Categories({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { categories, canManage, done } = loaderData;

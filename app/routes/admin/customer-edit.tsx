@@ -10,6 +10,7 @@ import { CheckboxField, TextAreaField } from "../../components/fields";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import {
   addressSchema,
@@ -171,7 +172,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
 const sectionTitle = "mb-3 text-base font-semibold text-slate-900";
 
-export default function CustomerEdit({ loaderData, actionData }: Route.ComponentProps) {
+export default function CustomerEdit({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { customer, options, canManage, justCreated } = loaderData;
   const result = actionData as ActionData | undefined;

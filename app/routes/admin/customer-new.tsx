@@ -7,6 +7,7 @@ import { TextAreaField } from "../../components/fields";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { type NewCustomerValues, newCustomerSchema } from "../../forms/customer-form";
 import { useZodForm } from "../../forms/use-zod-form";
@@ -78,7 +79,8 @@ const EMPTY: NewCustomerValues = {
   passwordConfirm: "",
 };
 
-export default function CustomerNew({ loaderData, actionData }: Route.ComponentProps) {
+export default function CustomerNew({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { options } = loaderData;

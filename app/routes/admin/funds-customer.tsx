@@ -11,6 +11,7 @@ import { Figure, type FundsRefusal, RefusalNotice, SignedMoney, useFundsFormat }
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { FUND_ACCOUNTS, type FundAccount, LEDGER_KINDS, PAYMENT_METHODS } from "../../domain/funds";
 import type { Permission } from "../../domain/permissions";
@@ -210,7 +211,8 @@ export async function action({ request, params, context }: Route.ActionArgs) {
 
 const filterClass = "min-h-10 rounded-md border border-slate-300 bg-white px-3 text-sm";
 
-export default function CustomerFunds({ loaderData, actionData }: Route.ComponentProps) {
+export default function CustomerFunds({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const location = useLocation();
   const { funds, ledger, filters, canManage, canCredit, reversing, today } = loaderData;

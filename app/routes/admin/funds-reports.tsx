@@ -11,6 +11,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { confirmReportSchema, rejectReportSchema } from "../../forms/funds-form";
 import { parseForm } from "../../http/forms";
@@ -125,7 +126,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   throw data(null, { status: 400 });
 }
 
-export default function PaymentReports({ loaderData, actionData }: Route.ComponentProps) {
+export default function PaymentReports({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { money } = useFundsFormat();
   const { items, nextCursor, status, customer, canManage } = loaderData;

@@ -9,6 +9,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { RowLink } from "../../components/row-link";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { BALANCE_FILTERS, BALANCE_SORTS } from "../../domain/funds";
 import { bpToPercent, rebateShareSchema } from "../../forms/funds-form";
@@ -93,7 +94,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 const filterClass = "min-h-10 rounded-md border border-slate-300 bg-white px-3 text-sm";
 
-export default function FundBalances({ loaderData, actionData }: Route.ComponentProps) {
+export default function FundBalances({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { money } = useFundsFormat();
   const { items, filters, regions, nextCursor, canCredit, rebateShareBp } = loaderData;

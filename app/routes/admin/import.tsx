@@ -7,6 +7,7 @@ import { Card, PageHeader } from "../../components/card";
 import { DataTable, tdClass, thClass } from "../../components/data-table";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import {
   CUSTOMER_COLUMNS,
@@ -174,7 +175,8 @@ function newJobId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export default function ImportPage({ loaderData, actionData }: Route.ComponentProps) {
+export default function ImportPage({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { kind } = loaderData;
   const fetcher = useFetcher<typeof action>();

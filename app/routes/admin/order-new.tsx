@@ -9,6 +9,7 @@ import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { ProblemText } from "../../components/problem-text";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { parsePadRows, splitPadText } from "../../domain/quick-order";
 import { getI18n } from "../../i18n/i18n.server";
@@ -120,7 +121,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return data({ ...base, message, lines }, { status: result.error === "idempotency_key_reused" ? 409 : 422 });
 }
 
-export default function OrderOnBehalf({ loaderData, actionData }: Route.ComponentProps) {
+export default function OrderOnBehalf({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { customer, matches, placed } = loaderData;

@@ -10,6 +10,7 @@ import { Notice } from "../../components/notice";
 import { OrderTimeline } from "../../components/order-timeline";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE, VOIDABLE } from "../../domain/order-pipeline";
 import { isEnabled } from "../../domain/pipeline-engine";
@@ -245,7 +246,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
 const field = "min-h-10 w-full rounded-md border border-slate-300 px-3 text-sm";
 
-export default function AdminOrder({ loaderData, actionData }: Route.ComponentProps) {
+export default function AdminOrder({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";

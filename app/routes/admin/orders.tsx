@@ -10,6 +10,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { AppLink, RowLink } from "../../components/row-link";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE } from "../../domain/order-pipeline";
 import { parseYuanToFen } from "../../http/forms";
@@ -145,7 +146,8 @@ function FilterInput({
   );
 }
 
-export default function Orders({ loaderData, actionData }: Route.ComponentProps) {
+export default function Orders({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { items, nextCursor, query, regions, step, bulk, canExport, exportQuery } = loaderData;

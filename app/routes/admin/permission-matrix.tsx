@@ -7,6 +7,7 @@ import { DataTable, thClass } from "../../components/data-table";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { roleLabel, SettingsTabs } from "../../components/staff-admin-ui";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { PERMISSION_AREAS } from "../../domain/permissions";
 import { permissionList } from "../../forms/staff-form";
@@ -53,7 +54,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return data<ActionData>({ ok: false, error }, { status: result.error === "stale" ? 409 : 400 });
 }
 
-export default function PermissionMatrix({ loaderData, actionData }: Route.ComponentProps) {
+export default function PermissionMatrix({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { roles } = loaderData;

@@ -11,6 +11,7 @@ import { Notice } from "../../components/notice";
 import { ListedBadge } from "../../components/product-badges";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { applyDiscountBp, type ResolvedPrice } from "../../domain/pricing";
 import {
@@ -978,7 +979,8 @@ function CustomerPricingPanel({
   );
 }
 
-export default function Prices({ loaderData, actionData }: Route.ComponentProps) {
+export default function Prices({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { tab, saved, regionLimited } = loaderData;

@@ -8,6 +8,7 @@ import { Notice } from "../../components/notice";
 import { ListedBadge } from "../../components/product-badges";
 import { ProductForm } from "../../components/product-form";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import {
   applyRowIntent,
@@ -299,7 +300,8 @@ function ProductImages({
   );
 }
 
-export default function ProductEdit({ loaderData, actionData }: Route.ComponentProps) {
+export default function ProductEdit({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { product, categories, canManage, saved, kept } = loaderData;

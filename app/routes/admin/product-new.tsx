@@ -3,6 +3,7 @@ import { actorOf, requirePermission } from "../../auth/guards.server";
 import { PageHeader } from "../../components/card";
 import { ProductForm } from "../../components/product-form";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { applyRowIntent, emptyProductForm, type ProductFormValues, parseProductForm } from "../../forms/product-form";
 import { problemsToFieldErrors } from "../../forms/product-form-errors";
@@ -49,7 +50,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   );
 }
 
-export default function ProductNew({ loaderData, actionData }: Route.ComponentProps) {
+export default function ProductNew({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   return (
     <>

@@ -10,6 +10,7 @@ import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { RETURN_REASON_OPTIONS } from "../../forms/returns-admin-form";
 import { readUploadForm } from "../../http/upload.server";
@@ -188,7 +189,8 @@ function FieldError({ id, error }: { id: string; error?: Message }) {
   );
 }
 
-export default function ReturnOnBehalf({ loaderData, actionData }: Route.ComponentProps) {
+export default function ReturnOnBehalf({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   return (
     <>

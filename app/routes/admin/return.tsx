@@ -9,6 +9,7 @@ import { Notice } from "../../components/notice";
 import { OrderTimeline } from "../../components/order-timeline";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { isEnabled } from "../../domain/pipeline-engine";
 import { RETURN_PIPELINE } from "../../domain/return-pipeline";
@@ -560,7 +561,8 @@ function InfoRow({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export default function AdminReturn({ loaderData, actionData }: Route.ComponentProps) {
+export default function AdminReturn({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { ret, may, step } = loaderData;
   const result = actionData as ActionData | undefined;

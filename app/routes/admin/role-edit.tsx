@@ -13,6 +13,7 @@ import {
   SettingsTabs,
 } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { deleteRoleSchema, isReservedRoleName, permissionList, roleNameSchema } from "../../forms/staff-form";
 import { parseForm } from "../../http/forms";
@@ -142,7 +143,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
 const sectionTitle = "mb-3 text-base font-semibold text-slate-900";
 
-export default function RoleEdit({ loaderData, actionData }: Route.ComponentProps) {
+export default function RoleEdit({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { role, others, justCreated } = loaderData;

@@ -5,6 +5,7 @@ import { Card, PageHeader } from "../../components/card";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { PermissionChecklist, SettingsTabs } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { isReservedRoleName, newRoleSchema } from "../../forms/staff-form";
 import { parseForm } from "../../http/forms";
@@ -41,7 +42,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return redirect(`/admin/settings/roles/${result.id}?created=1`);
 }
 
-export default function RoleNew({ actionData }: Route.ComponentProps) {
+export default function RoleNew({ actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const failed = actionData as ActionData | undefined;

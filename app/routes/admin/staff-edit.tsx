@@ -8,6 +8,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { AccessFields, ActiveBadge, ActorPasswordField, SettingsTabs } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import {
   editStaffSchema,
@@ -149,7 +150,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
 
 const sectionTitle = "mb-3 text-base font-semibold text-slate-900";
 
-export default function StaffEdit({ loaderData, actionData }: Route.ComponentProps) {
+export default function StaffEdit({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { account, options, isSelf, justCreated } = loaderData;
   const result = actionData as ActionData | undefined;

@@ -7,6 +7,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { AccessFields, ActorPasswordField, SettingsTabs } from "../../components/staff-admin-ui";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { type KeptStaffValues, keptStaffValues, newStaffSchema, staffRefusalError } from "../../forms/staff-form";
 import { useZodForm } from "../../forms/use-zod-form";
@@ -77,7 +78,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return redirect(`/admin/settings/staff/${result.id}?created=1`);
 }
 
-export default function StaffNew({ loaderData, actionData }: Route.ComponentProps) {
+export default function StaffNew({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const result = actionData as ActionData | undefined;
   return (

@@ -7,6 +7,7 @@ import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { adjustSchema, initialStockSchema, stocktakeSchema } from "../../forms/stock-form";
 import { useZodForm } from "../../forms/use-zod-form";
@@ -123,7 +124,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const filterClass = "min-h-10 rounded-md border border-slate-300 bg-white px-3 text-sm";
 
-export default function Stock({ loaderData, actionData }: Route.ComponentProps) {
+export default function Stock({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const location = useLocation();
   const { items, filters, warehouses, canManage, selected, nextCursor } = loaderData;

@@ -7,6 +7,7 @@ import { DataTable, EmptyRow, tdClass, thClass } from "../../components/data-tab
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { warehouseEditSchema, warehouseSchema } from "../../forms/stock-form";
 import { useZodForm } from "../../forms/use-zod-form";
@@ -118,7 +119,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   throw data(null, { status: 400 });
 }
 
-export default function Warehouses({ loaderData, actionData }: Route.ComponentProps) {
+export default function Warehouses({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { warehouses, canManage } = loaderData;
   const result = actionData as ActionData | undefined;

@@ -3,6 +3,7 @@ import { buttonClass } from "../../components/button";
 import { Card, PageHeader } from "../../components/card";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { EndpointForm, type EndpointFormValues, SecretOnce } from "../../components/webhook-ui";
 import { getDatabase } from "../../db.server";
 import { typedEndpointValues, webhookEndpointSchema } from "../../forms/webhook-form";
@@ -44,7 +45,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 
 const EMPTY: EndpointFormValues = { url: "", description: "", events: [], active: true };
 
-export default function WebhookNew({ actionData }: Route.ComponentProps) {
+export default function WebhookNew({ actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   if (actionData && "created" in actionData) {
     return (

@@ -6,6 +6,7 @@ import { DataTable, KeysetPager, tdClass, thClass } from "../../components/data-
 import { DateTime } from "../../components/date-time";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import {
   DeliveryBadge,
   EndpointForm,
@@ -225,7 +226,8 @@ function DeliveryRows({ delivery: d }: { delivery: DeliveryItem }) {
   );
 }
 
-export default function Webhook({ loaderData, actionData }: Route.ComponentProps) {
+export default function Webhook({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { endpoint, items, nextCursor, query } = loaderData;

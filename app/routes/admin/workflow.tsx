@@ -7,6 +7,7 @@ import { PageHeader } from "../../components/card";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { statusColor } from "../../components/status-colors";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { ORDER_STEPS, RETURN_STEPS } from "../../domain/pipelines";
 import type { BusinessSettings } from "../../domain/settings";
@@ -118,7 +119,8 @@ function Flow({
   );
 }
 
-export default function Workflow({ loaderData, actionData }: Route.ComponentProps) {
+export default function Workflow({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { settings } = loaderData;

@@ -11,6 +11,7 @@ import { safeRedirectPath } from "../../auth/redirects";
 import { Button } from "../../components/button";
 import { LanguageSwitcher } from "../../components/language-switcher";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -98,7 +99,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return redirect(target, { headers: { "Set-Cookie": await sessionCookie().serialize(token) } });
 }
 
-export default function Login({ loaderData, actionData }: Route.ComponentProps) {
+export default function Login({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const submit = useSubmit();
   const navigation = useNavigation();

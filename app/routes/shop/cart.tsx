@@ -7,6 +7,7 @@ import { Notice } from "../../components/notice";
 import { ProblemText } from "../../components/problem-text";
 import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -47,7 +48,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   return { error: null };
 }
 
-export default function Cart({ loaderData, actionData }: Route.ComponentProps) {
+export default function Cart({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { cart } = loaderData;
   if (!cart.lines.length) {

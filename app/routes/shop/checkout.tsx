@@ -10,6 +10,7 @@ import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { businessDay } from "../../domain/document-number";
 import { getEnv } from "../../env.server";
@@ -147,7 +148,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   );
 }
 
-export default function Checkout({ loaderData, actionData }: Route.ComponentProps) {
+export default function Checkout({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const submit = useSubmit();
   const navigation = useNavigation();

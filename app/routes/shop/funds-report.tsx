@@ -10,6 +10,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { PAYMENT_METHODS } from "../../domain/funds";
 import { paymentReportSchema } from "../../forms/funds-form";
@@ -100,7 +101,8 @@ function stringValues(form: FormData): Record<string, string> {
   return values;
 }
 
-export default function ReportPayment({ loaderData, actionData }: Route.ComponentProps) {
+export default function ReportPayment({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const { reports, today, nextCursor } = loaderData;
   const result = actionData as ActionData | undefined;

@@ -10,6 +10,7 @@ import { Notice } from "../../components/notice";
 import { OrderTimeline } from "../../components/order-timeline";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
@@ -149,7 +150,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { message: "shop.order.reorderDone", count: added, tone: "warning" as const, skipped };
 }
 
-export default function OrderPage({ loaderData, actionData }: Route.ComponentProps) {
+export default function OrderPage({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { order, placed, cancellable, returns, canReturn } = loaderData;

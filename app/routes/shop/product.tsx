@@ -8,6 +8,7 @@ import { Notice } from "../../components/notice";
 import { ProblemText } from "../../components/problem-text";
 import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { nearestAllowedQuantity } from "../../domain/order-quantity";
 import { shownStock } from "../../domain/settings";
@@ -81,7 +82,8 @@ export async function action({ request, context, params }: Route.ActionArgs) {
   return { skuId: sku.id, problem: null, added: true };
 }
 
-export default function ProductPage({ loaderData, actionData }: Route.ComponentProps) {
+export default function ProductPage({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const { product, favourite } = loaderData;

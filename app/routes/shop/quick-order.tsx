@@ -6,6 +6,7 @@ import { Money } from "../../components/money";
 import { Notice } from "../../components/notice";
 import { ProblemText } from "../../components/problem-text";
 import { RouteErrorBoundary } from "../../components/route-error";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { type PadParse, parsePadRows, splitPadText } from "../../domain/quick-order";
 import { getI18n } from "../../i18n/i18n.server";
@@ -69,7 +70,8 @@ export async function action({ request, context }: Route.ActionArgs) {
   };
 }
 
-export default function QuickOrder({ actionData }: Route.ComponentProps) {
+export default function QuickOrder({ actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";

@@ -9,6 +9,7 @@ import { Notice } from "../../components/notice";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { nestReturnRequest, RETURN_REASON_OPTIONS, returnRequestSchema } from "../../forms/shop-return-form";
 import { useZodForm } from "../../forms/use-zod-form";
@@ -146,7 +147,8 @@ export async function action({ request, context }: Route.ActionArgs) {
 const sizeText = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
-export default function NewReturn({ loaderData, actionData }: Route.ComponentProps) {
+export default function NewReturn({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const navigation = useNavigation();
   const submitting = navigation.state === "submitting";

@@ -8,6 +8,7 @@ import { OrderTimeline } from "../../components/order-timeline";
 import { RouteErrorBoundary } from "../../components/route-error";
 import { StatusBadge } from "../../components/status-badge";
 import { TextField } from "../../components/text-field";
+import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { RETURN_CUSTOMER_CANCELLABLE } from "../../domain/return-pipeline";
 import { cancelReturnSchema, shipBackSchema } from "../../forms/shop-return-form";
@@ -119,7 +120,8 @@ function useRefusalText() {
   };
 }
 
-export default function ReturnPage({ loaderData, actionData }: Route.ComponentProps) {
+export default function ReturnPage({ loaderData, actionData: answer }: Route.ComponentProps) {
+  const actionData = useActionResult(answer);
   const { t } = useTranslation();
   const refusal = useRefusalText();
   const navigation = useNavigation();
