@@ -12,7 +12,15 @@
 // any call's values exist. A stand-in refuses to become a string, number or JSON, so most
 // mistakes of that kind throw at the first call. Shapes that vary (optional filters, `in` lists
 // of any length) stay ordinary Kysely queries.
-import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from "kysely";
+import {
+  type Compilable,
+  type CompiledQuery,
+  createQueryId,
+  type Kysely,
+  NoResultError,
+  type QueryNode,
+  type QueryResult,
+} from "kysely";
 
 /** The stand-in for a named parameter while the statement is built. */
 class Parameter {
@@ -37,6 +45,8 @@ export interface Prepared<D, P, O> {
   execute(db: Kysely<D>, params: P): Promise<O[]>;
   /** The first row, if any. */
   executeTakeFirst(db: Kysely<D>, params: P): Promise<O | undefined>;
+  /** The first row; none is an error (an insert's or upsert's `returning`). */
+  executeTakeFirstOrThrow(db: Kysely<D>, params: P): Promise<O>;
   /** Rows written (inserts, updates and deletes without `returning`). */
   executeWrite(db: Kysely<D>, params: P): Promise<{ numAffectedRows: bigint }>;
 }
@@ -87,6 +97,12 @@ export function prepared<D, P extends Record<string, unknown>, O>(
     },
     async executeTakeFirst(db, params) {
       return (await run(db, params)).rows[0];
+    },
+    async executeTakeFirstOrThrow(db, params) {
+      const [row] = (await run(db, params)).rows;
+      // A statement built by a query builder: its root is a query node.
+      if (row === undefined) throw new NoResultError(recipeFor(db).query as QueryNode);
+      return row;
     },
     async executeWrite(db, params) {
       return { numAffectedRows: (await run(db, params)).numAffectedRows ?? 0n };

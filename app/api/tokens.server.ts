@@ -71,10 +71,6 @@ export async function issueSessionToken(
   return { token, expiresAt };
 }
 
-/**
- * The principal behind a bearer token, or null: unknown, revoked or expired token, disabled
- * account or customer. Touches last use (at most once a minute).
- */
 const tokenByHash = prepared((db: Kysely<DB>, p: { hash: string }) =>
   db
     .selectFrom("api_tokens as t")
@@ -101,6 +97,10 @@ const tokenByHash = prepared((db: Kysely<DB>, p: { hash: string }) =>
     .where("t.token_hash", "=", p.hash),
 );
 
+/**
+ * The principal behind a bearer token, or null: unknown, revoked or expired token, disabled
+ * account or customer. Touches last use (at most once a minute).
+ */
 export async function authenticateToken(
   db: Kysely<DB>,
   token: string,
@@ -360,8 +360,8 @@ export async function consumeRequest(
   now: Date,
 ): Promise<RateDecision> {
   const windowNo = Math.floor(now.getTime() / policy.windowMs);
-  const row = await countRequest.executeTakeFirst(db, { key, windowNo });
-  const count = Number(row!.count);
+  const row = await countRequest.executeTakeFirstOrThrow(db, { key, windowNo });
+  const count = Number(row.count);
   if (count <= policy.limit) return { ok: true, remaining: policy.limit - count };
   const windowEnd = (windowNo + 1) * policy.windowMs;
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now.getTime()) / 1000)) };

@@ -542,11 +542,6 @@ const ACTION_EVENT: Partial<Record<OrderAction["type"], string>> = {
   resubmit: "order.submitted",
 };
 
-/**
- * Moves one order one step: checks who may act, compares (status, version), applies the
- * engine's effects, writes the timeline, counters, outbox and audit rows — all in one
- * transaction. The loser of a race is told who handled the order and when.
- */
 /** The order's step moves on, only from the status and version the action was judged on. */
 const moveStatus = prepared(
   (db: Kysely<DB>, p: { id: number; from: string; to: string; version: number; at: string }) =>
@@ -558,6 +553,11 @@ const moveStatus = prepared(
       .where("version", "=", p.version),
 );
 
+/**
+ * Moves one order one step: checks who may act, compares (status, version), applies the
+ * engine's effects, writes the timeline, counters, outbox and audit rows — all in one
+ * transaction. The loser of a race is told who handled the order and when.
+ */
 export async function performOrderAction(
   db: Kysely<DB>,
   actor: OrderActor,

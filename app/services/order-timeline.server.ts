@@ -23,7 +23,5 @@ const insertOrderEvent = prepared((db: Kysely<DB>, p: Omit<OrderEventRow, "id">)
 
 /** Appends one entry to an order's timeline, in the transaction that makes the change; returns it. */
 export async function appendOrderEvent(trx: Kysely<DB>, event: Omit<OrderEventRow, "id">): Promise<OrderEventRow> {
-  const row = await insertOrderEvent.executeTakeFirst(trx, event);
-  if (!row) throw new Error("order_events: insert returned no row");
-  return row;
+  return insertOrderEvent.executeTakeFirstOrThrow(trx, event);
 }

@@ -183,7 +183,7 @@ export async function submitOrder(
       const key = sequenceKey("DH", now, getEnv().APP_TIMEZONE);
       const number = formatDocumentNumber(key, await nextInSequence(trx, key));
       const at = now.toISOString();
-      const header = await insertOrder.executeTakeFirst(trx, {
+      const header = await insertOrder.executeTakeFirstOrThrow(trx, {
         number,
         customer_id: customer.id,
         region_id: customer.region_id,
@@ -202,7 +202,6 @@ export async function submitOrder(
         created_at: at,
         updated_at: at,
       });
-      if (!header) throw new Error("orders: insert returned no row");
       const order = { id: header.id, number: header.number, status: header.status };
       const lines = await trx
         .insertInto("order_lines")
@@ -359,7 +358,6 @@ export interface OrderDetail {
   }>;
 }
 
-/** One order with lines and timeline; `customerId` confines it to that customer's own orders. */
 const linesOf = prepared((db: Kysely<DB>, p: { orderId: number }) =>
   db.selectFrom("order_lines").selectAll().where("order_id", "=", p.orderId).orderBy("position"),
 );
@@ -367,6 +365,7 @@ const timelineOf = prepared((db: Kysely<DB>, p: { orderId: number }) =>
   db.selectFrom("order_events").selectAll().where("order_id", "=", p.orderId).orderBy("id"),
 );
 
+/** One order with lines and timeline; `customerId` confines it to that customer's own orders. */
 export async function getOrder(
   db: Kysely<DB>,
   number: string,

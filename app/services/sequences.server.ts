@@ -12,7 +12,5 @@ const advance = prepared((db: Kysely<DB>, p: { key: string }) =>
 
 /** The next number of a document sequence (one per prefix and day), in the caller's transaction. */
 export async function nextInSequence(trx: Kysely<DB>, key: string): Promise<number> {
-  const row = await advance.executeTakeFirst(trx, { key });
-  if (!row) throw new Error("number_sequences: upsert returned no row");
-  return row.last;
+  return (await advance.executeTakeFirstOrThrow(trx, { key })).last;
 }

@@ -74,10 +74,6 @@ export async function createSession(
   return { token, expiresAt };
 }
 
-/**
- * The account behind a session token, read fresh on every request so that disabling an account
- * or customer, or changing a role, bites on the very next request. `null`: no valid session.
- */
 const sessionById = prepared((db: Kysely<DB>, p: { sessionId: string }) =>
   db
     .selectFrom("sessions as s")
@@ -102,6 +98,10 @@ const sessionById = prepared((db: Kysely<DB>, p: { sessionId: string }) =>
     .where("s.id", "=", p.sessionId),
 );
 
+/**
+ * The account behind a session token, read fresh on every request so that disabling an account
+ * or customer, or changing a role, bites on the very next request. `null`: no valid session.
+ */
 export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Promise<Viewer | null> {
   const sessionId = hashToken(token);
   const row = await sessionById.executeTakeFirst(db, { sessionId });
@@ -135,7 +135,6 @@ export async function loadViewer(db: Kysely<DB>, token: string, now: Date): Prom
   return { kind: "staff", ...base, ...(await loadStaffAccess(db, row.account_id, row.region_limited === 1)) };
 }
 
-/** Roles, the union of their permissions, and the region scope of one staff account. */
 const rolesOf = prepared((db: Kysely<DB>, p: { accountId: number }) =>
   db
     .selectFrom("account_roles as ar")
@@ -146,6 +145,7 @@ const rolesOf = prepared((db: Kysely<DB>, p: { accountId: number }) =>
     .orderBy("r.id"),
 );
 
+/** Roles, the union of their permissions, and the region scope of one staff account. */
 export async function loadStaffAccess(
   db: Kysely<DB>,
   accountId: number,

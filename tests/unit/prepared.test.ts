@@ -1,5 +1,5 @@
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely, NoResultError, SqliteDialect } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prepared } from "../../db/prepared";
 
@@ -48,6 +48,8 @@ describe("prepared queries", () => {
     expect(await byRange.execute(db, { min: 6, max: 100 })).toEqual([{ id: 3, name: "c" }]);
     expect(await byRange.executeTakeFirst(db, { min: 1, max: 3 })).toEqual({ id: 3, name: "c" }); // id = 3
     expect(await byRange.executeTakeFirst(db, { min: 10, max: 100 })).toBeUndefined();
+    await expect(byRange.executeTakeFirstOrThrow(db, { min: 10, max: 100 })).rejects.toThrow(NoResultError);
+    expect(await byRange.executeTakeFirstOrThrow(db, { min: 9, max: 100 })).toEqual({ id: 3, name: "c" });
     expect(builds).toBe(1);
   });
 
