@@ -28,14 +28,16 @@ export type Fingerprint = Map<string, string>;
 
 export function openFingerprinter(dbPath: string) {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  const tables = () =>
-    (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{
-        name: string;
-      }>
-    )
+  const tables = () => {
+    const all = db
+      .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .all() as Array<{ name: string; sql: string }>;
+    // A full-text index (products_fts and its shadow tables) is derived from its table, which is in.
+    const indexes = all.filter((t) => /^CREATE VIRTUAL TABLE/i.test(t.sql)).map((t) => t.name);
+    return all
       .map((t) => t.name)
-      .filter((name) => !VOLATILE.has(name));
+      .filter((name) => !VOLATILE.has(name) && !indexes.some((i) => name === i || name.startsWith(`${i}_`)));
+  };
   function take(): Fingerprint {
     const out: Fingerprint = new Map();
     for (const name of tables()) {
