@@ -7,7 +7,7 @@ import type { DB } from "../../db/schema";
 import { getSettings } from "./settings.server";
 
 export interface DbViolation {
-  /** Which check found it: integrity, foreign_keys, funds, stock, reservations, shipments, events, audit, queue_counters. */
+  /** Which check found it: integrity, foreign_keys, search_index, funds, stock, reservations, shipments, events, audit, queue_counters. */
   check: string;
   problem: string;
 }
@@ -137,6 +137,16 @@ async function sqliteIntegrity(db: Kysely<DB>): Promise<DbViolation[]> {
   const fk = await sql<{ table: string; rowid: number | null; parent: string }>`pragma foreign_key_check`.execute(db);
   for (const row of fk.rows) {
     out.push({ check: "foreign_keys", problem: `${row.table} rowid ${row.rowid} → missing ${row.parent} row` });
+  }
+  // The product search's full-text index against the text it indexes (FTS5 compares every entry
+  // with products.search_text and fails the statement on a difference; it writes nothing).
+  try {
+    await sql`insert into products_fts(products_fts, rank) values ('integrity-check', 1)`.execute(db);
+  } catch (error) {
+    out.push({
+      check: "search_index",
+      problem: `products_fts does not match products.search_text (${error instanceof Error ? error.message : error}); rebuild it: insert into products_fts(products_fts) values ('rebuild')`,
+    });
   }
   return out;
 }
