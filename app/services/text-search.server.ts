@@ -20,7 +20,8 @@ export function containsText(columns: readonly string[], text: string): RawBuild
  * the index migration 0011 built. On SQLite a text of three or more characters is a phrase
  * query on the trigram table, which matches exactly the products containing it, ignoring case;
  * shorter text cannot be looked up by trigrams and is scanned as before. On PostgreSQL the same
- * `like` uses the pg_trgm index.
+ * `like` may use the pg_trgm index: its planner takes it when it costs less than a scan (with the
+ * bench's 2 000 products it still scans; README, Benchmarks).
  */
 export function productTextMatches(
   db: Kysely<any>,
