@@ -652,20 +652,7 @@ export async function performOrderAction(
         to_status: result.autoPassed.length ? steps[0]!.to : result.status,
         note,
       });
-      for (const [i, key] of result.autoPassed.entries()) {
-        const next = result.autoPassed[i + 1];
-        await appendOrderEvent(trx, {
-          order_id: order.id,
-          at,
-          actor_account_id: null,
-          actor_name: "system",
-          actor_kind: "system",
-          action: `auto_${key}`,
-          from_status: ORDER_PIPELINE.steps.find((s) => s.key === key)!.status,
-          to_status: next ? ORDER_PIPELINE.steps.find((s) => s.key === next)!.status : result.status,
-          note: "",
-        });
-      }
+      await appendAutoPassEvents(trx, order.id, result.autoPassed, result.status, at);
       const payload = { number: order.number, from: order.status, to: result.status, actor: actor.name, at };
       const event = ACTION_EVENT[input.type] ?? "order.step_approved";
       await emitEvent(
@@ -759,23 +746,33 @@ export async function routeSubmittedOrder(trx: Trx, orderId: number, now: Date):
       automatic: true,
     });
   }
-  const at = now.toISOString();
-  for (const [i, key] of result.autoPassed.entries()) {
-    const next = result.autoPassed[i + 1];
+  await appendAutoPassEvents(trx, order.id, result.autoPassed, result.status, now.toISOString());
+  await trx.updateTable("orders").set({ status: result.status }).where("id", "=", order.id).execute();
+  return result.status;
+}
+
+const statusOf = (key: string) => ORDER_PIPELINE.steps.find((s) => s.key === key)!.status;
+
+/** One system timeline entry per step passed automatically, each ending where the next begins. */
+async function appendAutoPassEvents(
+  trx: Trx,
+  orderId: number,
+  autoPassed: readonly string[],
+  finalStatus: string,
+  at: string,
+): Promise<void> {
+  for (const [i, key] of autoPassed.entries()) {
+    const next = autoPassed[i + 1];
     await appendOrderEvent(trx, {
-      order_id: order.id,
+      order_id: orderId,
       at,
       actor_account_id: null,
       actor_name: "system",
       actor_kind: "system",
       action: `auto_${key}`,
       from_status: statusOf(key),
-      to_status: next ? statusOf(next) : result.status,
+      to_status: next ? statusOf(next) : finalStatus,
       note: "",
     });
   }
-  await trx.updateTable("orders").set({ status: result.status }).where("id", "=", order.id).execute();
-  return result.status;
 }
-
-const statusOf = (key: string) => ORDER_PIPELINE.steps.find((s) => s.key === key)!.status;
