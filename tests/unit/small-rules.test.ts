@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { safeRedirectPath } from "../../app/auth/redirects";
 import { getEnv } from "../../app/env.server";
-import { formatMoney } from "../../app/i18n/format";
+import { formatDate, formatDateTime, formatMoney } from "../../app/i18n/format";
 import { parseDatabaseUrl } from "../../db/client";
 
 describe("safeRedirectPath", () => {
@@ -54,5 +54,46 @@ describe("environment", () => {
     const secret = "4f9c2b7e1d8a6035fe4b9c1d2e7f8a3b";
     expect(getEnv({ NODE_ENV: "production", SESSION_SECRET: secret, COOKIE_SECURE: "false" }).cookieSecure).toBe(false);
     expect(getEnv({ NODE_ENV: "development" }).cookieSecure).toBe(false);
+  });
+});
+
+describe("formatMoney and the times, against Intl", () => {
+  it("groups yuan as Intl does, in both languages", () => {
+    const samples = [0, 1, 99, 100, 999, 1_000, 99_999, 100_000, 1_234_567, 999_999_999, 1_000_000_000_000, 2 ** 53 - 1];
+    for (let n = 7; n < 1e15; n = Math.floor(n * 3.7) + 1) samples.push(n);
+    for (const locale of ["zh-CN", "en"]) {
+      const intl = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+      for (const fen of samples) {
+        const whole = Math.floor(fen / 100);
+        const cents = String(fen % 100).padStart(2, "0");
+        expect(formatMoney(fen, locale)).toBe(`¥${intl.format(whole)}.${cents}`);
+        if (fen) expect(formatMoney(-fen, locale)).toBe(`-¥${intl.format(whole)}.${cents}`);
+      }
+    }
+  });
+  it("formats other locales through Intl", () => {
+    expect(formatMoney(123456789, "de-DE")).toBe("¥1.234.567.89");
+  });
+  it("shows a time as Intl does, whichever second of its minute and however often", () => {
+    const zones = ["Asia/Shanghai", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"];
+    // Across a year (daylight saving changes included), at odd seconds, twice each.
+    for (let t = Date.UTC(2026, 0, 1, 0, 0, 7, 123); t < Date.UTC(2027, 0, 1); t += 86_399_917) {
+      const iso = new Date(t).toISOString();
+      for (const timeZone of zones)
+        for (const locale of ["zh-CN", "en"]) {
+          const full = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone });
+          const day = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone });
+          for (let i = 0; i < 2; i++) {
+            expect(formatDateTime(iso, locale, timeZone)).toBe(full.format(new Date(iso)));
+            expect(formatDate(iso, locale, timeZone)).toBe(day.format(new Date(iso)));
+          }
+        }
+    }
+    // Not in the stored form: formatted directly.
+    expect(formatDateTime("2026-11-29T21:00:00+08:00", "en", "Asia/Shanghai")).toBe(
+      new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: "Asia/Shanghai" }).format(
+        new Date("2026-11-29T13:00:00Z"),
+      ),
+    );
   });
 });
