@@ -10,8 +10,14 @@
 // The rule for a build function: it may place `params.x` wherever Kysely takes a value, and must
 // not look at it (no `if`, `?:`, `+`, template string, array of it): it is built once, before
 // any call's values exist. A stand-in refuses to become a string, number or JSON, so most
-// mistakes of that kind throw at the first call. Shapes that vary (optional filters, `in` lists
-// of any length) stay ordinary Kysely queries.
+// mistakes of that kind throw at the first call.
+//
+// A parameter whose value is an array (an `in` list, the rows of a multi-row insert) is a list:
+// the build sees an array of stand-ins of the call's length and may map over it, and the
+// statement is built once per length (a 5-line order's statements, a 3-line order's), for up to
+// `SHAPES` lengths; past those, a call builds its own and keeps nothing (as Kysely does). Lists
+// must not be empty (`in ()` is no SQL). Other shapes that vary (optional filters) are separate
+// prepared queries, or ordinary Kysely queries.
 import {
   type Compilable,
   type CompiledQuery,
@@ -24,9 +30,13 @@ import {
 
 /** The stand-in for a named parameter while the statement is built. */
 class Parameter {
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    readonly index?: number,
+  ) {}
   [Symbol.toPrimitive](): never {
-    throw new Error(`prepared query: parameter "${this.name}" was read while the statement was built`);
+    const which = this.index === undefined ? this.name : `${this.name}[${this.index}]`;
+    throw new Error(`prepared query: parameter "${which}" was read while the statement was built`);
   }
   toJSON(): never {
     return this[Symbol.toPrimitive]();
@@ -36,8 +46,8 @@ class Parameter {
 interface Recipe {
   sql: string;
   query: CompiledQuery["query"];
-  /** For each compiled parameter: the name of the call's value, or a value fixed at build time. */
-  slots: Array<{ name: string } | { fixed: unknown }>;
+  /** For each compiled parameter: the call's value by name (and place, in a list), or a value fixed at build time. */
+  slots: Array<{ name: string; index?: number } | { fixed: unknown }>;
 }
 
 export interface Prepared<D, P, O> {
@@ -51,40 +61,63 @@ export interface Prepared<D, P, O> {
   executeWrite(db: Kysely<D>, params: P): Promise<{ numAffectedRows: bigint }>;
 }
 
+/** Recipes kept per statement and dialect: list lengths beyond these are built on each call. */
+const SHAPES = 32;
+
 export function prepared<D, P extends Record<string, unknown>, O>(
   build: (db: Kysely<D>, params: P) => Compilable<O>,
 ): Prepared<D, P, O> {
-  // One recipe per dialect: a transaction shares its database's adapter, so both find it here.
-  const recipes = new WeakMap<object, Recipe>();
-  const recipeFor = (db: Kysely<D>): Recipe => {
+  // One recipe per dialect and list lengths: a transaction shares its database's adapter, so both find it here.
+  const recipes = new WeakMap<object, Map<string, Recipe>>();
+  const recipeFor = (db: Kysely<D>, params: P): Recipe => {
     const adapter = db.getExecutor().adapter;
-    let recipe = recipes.get(adapter);
+    let byShape = recipes.get(adapter);
+    if (!byShape) {
+      byShape = new Map();
+      recipes.set(adapter, byShape);
+    }
+    let shape = "";
+    for (const name in params) {
+      const value = params[name];
+      if (!Array.isArray(value)) continue;
+      if (!value.length) throw new Error(`prepared query: list parameter "${name}" is empty`);
+      shape += `${name}#${value.length};`;
+    }
+    let recipe = byShape.get(shape);
     if (recipe) return recipe;
     const named = new Set<string>();
+    const lists = new Map<string, Parameter[]>();
     const standIns = new Proxy({} as P, {
       get(_target, name) {
         if (typeof name !== "string") return undefined;
         named.add(name);
-        return new Parameter(name);
+        const value = params[name];
+        if (!Array.isArray(value)) return new Parameter(name);
+        let list = lists.get(name);
+        if (!list) {
+          list = value.map((_, index) => new Parameter(name, index));
+          lists.set(name, list);
+        }
+        return list;
       },
     });
     const compiled = build(db, standIns).compile();
     const slots = compiled.parameters.map((value) =>
-      value instanceof Parameter ? { name: value.name } : { fixed: value },
+      value instanceof Parameter ? { name: value.name, index: value.index } : { fixed: value },
     );
     for (const name of named) {
       if (!slots.some((slot) => "name" in slot && slot.name === name))
         throw new Error(`prepared query: parameter "${name}" did not become a parameter of the statement`);
     }
     recipe = { sql: compiled.sql, query: compiled.query, slots };
-    recipes.set(adapter, recipe);
+    if (byShape.size < SHAPES) byShape.set(shape, recipe);
     return recipe;
   };
   const run = (db: Kysely<D>, params: P): Promise<QueryResult<O>> => {
-    const recipe = recipeFor(db);
+    const recipe = recipeFor(db, params);
     const parameters = recipe.slots.map((slot) => {
       if ("fixed" in slot) return slot.fixed;
-      const value = params[slot.name];
+      const value = slot.index === undefined ? params[slot.name] : (params[slot.name] as unknown[])[slot.index];
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });
@@ -101,7 +134,7 @@ export function prepared<D, P extends Record<string, unknown>, O>(
     async executeTakeFirstOrThrow(db, params) {
       const [row] = (await run(db, params)).rows;
       // A statement built by a query builder: its root is a query node.
-      if (row === undefined) throw new NoResultError(recipeFor(db).query as QueryNode);
+      if (row === undefined) throw new NoResultError(recipeFor(db, params).query as QueryNode);
       return row;
     },
     async executeWrite(db, params) {

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { type PriceInputs, type PriceSource, resolvePrice } from "../domain/pricing";
 import { type ShownStock, type StockDisplay, shownStock } from "../domain/settings";
@@ -89,6 +90,21 @@ function levelInput(
   };
 }
 
+const pricesFor = prepared((db: Kysely<DB>, p: { customerId: number; skuIds: number[] }) =>
+  db
+    .selectFrom("skus as s")
+    .leftJoin("customers as c", (join) => join.on("c.id", "=", p.customerId))
+    .leftJoin("customer_levels as l", "l.id", "c.level_id")
+    .leftJoin("customer_prices as cp", (join) =>
+      join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", p.customerId),
+    )
+    .leftJoin("level_prices as lp", (join) =>
+      join.onRef("lp.sku_id", "=", "s.id").onRef("lp.level_id", "=", "c.level_id"),
+    )
+    .select(["s.id", "s.base_price", "c.level_id", "l.discount_bp", "cp.price as own_price", "lp.price as level_price"])
+    .where("s.id", "in", p.skuIds),
+);
+
 export async function priceSkusForCustomer(
   db: Kysely<DB>,
   customerId: number,
@@ -97,19 +113,7 @@ export async function priceSkusForCustomer(
   const result = new Map<number, PricedSku>();
   if (!skuIds.length) return result;
   // One query for the base, own and level prices and the customer's level (four before; issue 9).
-  const rows = await db
-    .selectFrom("skus as s")
-    .leftJoin("customers as c", (join) => join.on("c.id", "=", customerId))
-    .leftJoin("customer_levels as l", "l.id", "c.level_id")
-    .leftJoin("customer_prices as cp", (join) =>
-      join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", customerId),
-    )
-    .leftJoin("level_prices as lp", (join) =>
-      join.onRef("lp.sku_id", "=", "s.id").onRef("lp.level_id", "=", "c.level_id"),
-    )
-    .select(["s.id", "s.base_price", "c.level_id", "l.discount_bp", "cp.price as own_price", "lp.price as level_price"])
-    .where("s.id", "in", skuIds)
-    .execute();
+  const rows = await pricesFor.execute(db, { customerId, skuIds });
   for (const row of rows) {
     const resolved = resolvePrice({
       basePrice: Number(row.base_price),
@@ -121,17 +125,20 @@ export async function priceSkusForCustomer(
   return result;
 }
 
-/** Available = on hand − reserved, summed over active warehouses. */
-export async function availableBySku(db: Kysely<DB>, skuIds: number[]): Promise<Map<number, number>> {
-  if (!skuIds.length) return new Map();
-  const rows = await db
+const availableFor = prepared((db: Kysely<DB>, p: { skuIds: number[] }) =>
+  db
     .selectFrom("stock as s")
     .innerJoin("warehouses as w", "w.id", "s.warehouse_id")
     .select(["s.sku_id", (eb) => eb.fn.sum<number>(eb("s.on_hand", "-", eb.ref("s.reserved"))).as("available")])
     .where("w.active", "=", 1)
-    .where("s.sku_id", "in", skuIds)
-    .groupBy("s.sku_id")
-    .execute();
+    .where("s.sku_id", "in", p.skuIds)
+    .groupBy("s.sku_id"),
+);
+
+/** Available = on hand − reserved, summed over active warehouses. */
+export async function availableBySku(db: Kysely<DB>, skuIds: number[]): Promise<Map<number, number>> {
+  if (!skuIds.length) return new Map();
+  const rows = await availableFor.execute(db, { skuIds });
   return new Map(rows.map((r) => [r.sku_id, Number(r.available)]));
 }
 

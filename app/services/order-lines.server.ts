@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { checkQuantity, type QuantityProblem } from "../domain/order-quantity";
 import type { BusinessSettings } from "../domain/settings";
@@ -34,6 +35,28 @@ export interface CheckedLine {
   problem: LineProblem | null;
 }
 
+/** SKUs by code or barcode, with their product's name and listing. */
+const skusByCode = prepared((db: Kysely<DB>, p: { codes: string[] }) =>
+  db
+    .selectFrom("skus as s")
+    .innerJoin("products as p", "p.id", "s.product_id")
+    .select([
+      "s.id",
+      "s.code",
+      "s.barcode",
+      "s.product_id",
+      "p.name as product_name",
+      "s.spec",
+      "s.unit",
+      "s.min_qty",
+      "s.max_qty",
+      "s.multiple",
+      "s.listed",
+      "p.listed as product_listed",
+    ])
+    .where((eb) => eb.or([eb("s.code", "in", p.codes), eb("s.barcode", "in", p.codes)])),
+);
+
 /**
  * Checks lines as the storefront and the API receive them: the SKU exists and is listed, the
  * quantity obeys its rules, and (unless overselling is allowed) stock covers it. Prices are
@@ -46,27 +69,7 @@ export async function checkLines(
   settings: Pick<BusinessSettings, "allowOverselling">,
 ): Promise<CheckedLine[]> {
   const codes = [...new Set(lines.map((l) => l.skuCode.trim()).filter(Boolean))];
-  const rows = codes.length
-    ? await db
-        .selectFrom("skus as s")
-        .innerJoin("products as p", "p.id", "s.product_id")
-        .select([
-          "s.id",
-          "s.code",
-          "s.barcode",
-          "s.product_id",
-          "p.name as product_name",
-          "s.spec",
-          "s.unit",
-          "s.min_qty",
-          "s.max_qty",
-          "s.multiple",
-          "s.listed",
-          "p.listed as product_listed",
-        ])
-        .where((eb) => eb.or([eb("s.code", "in", codes), eb("s.barcode", "in", codes)]))
-        .execute()
-    : [];
+  const rows = codes.length ? await skusByCode.execute(db, { codes }) : [];
   const byCode = new Map<string, (typeof rows)[number]>();
   for (const r of rows) {
     byCode.set(r.code, r);

@@ -92,8 +92,9 @@ interface LoadedOrder {
   default_warehouse_id: number | null;
 }
 
-async function loadForUpdate(trx: Trx, number: string, actor: OrderActor): Promise<LoadedOrder | null> {
-  let qb = trx
+/** An order with its customer's default warehouse: one prepared statement per scope, locked on PostgreSQL. */
+const orderWithWarehouse = (db: Kysely<DB>, number: string) =>
+  db
     .selectFrom("orders as o")
     .innerJoin("customers as c", "c.id", "o.customer_id")
     .select([
@@ -110,12 +111,27 @@ async function loadForUpdate(trx: Trx, number: string, actor: OrderActor): Promi
       "c.default_warehouse_id",
     ])
     .where("o.number", "=", number);
+const orderForUpdateBy = {
+  any: prepared((db: Kysely<DB>, p: { number: string }) => forUpdate(db, orderWithWarehouse(db, p.number))),
+  customer: prepared((db: Kysely<DB>, p: { number: string; customerId: number }) =>
+    forUpdate(db, orderWithWarehouse(db, p.number).where("o.customer_id", "=", p.customerId)),
+  ),
+  regions: prepared((db: Kysely<DB>, p: { number: string; regionIds: number[] }) =>
+    forUpdate(db, orderWithWarehouse(db, p.number).where("o.region_id", "in", p.regionIds)),
+  ),
+};
+
+async function loadForUpdate(trx: Trx, number: string, actor: OrderActor): Promise<LoadedOrder | null> {
   // Another customer's order, or one outside a staff member's regions, does not exist for them.
-  if (actor.kind === "customer") qb = qb.where("o.customer_id", "=", actor.customerId);
-  if (actor.kind === "staff" && actor.grant.regionIds !== null) {
-    qb = qb.where("o.region_id", "in", actor.grant.regionIds.length ? (actor.grant.regionIds as number[]) : [-1]);
-  }
-  const row = await forUpdate(trx, qb).executeTakeFirst();
+  const row =
+    actor.kind === "customer"
+      ? await orderForUpdateBy.customer.executeTakeFirst(trx, { number, customerId: actor.customerId })
+      : actor.kind === "staff" && actor.grant.regionIds !== null
+        ? await orderForUpdateBy.regions.executeTakeFirst(trx, {
+            number,
+            regionIds: actor.grant.regionIds.length ? [...actor.grant.regionIds] : [-1],
+          })
+        : await orderForUpdateBy.any.executeTakeFirst(trx, { number });
   return row ? { ...row, paid_amount: Number(row.paid_amount), payable: Number(row.payable) } : null;
 }
 
@@ -144,6 +160,15 @@ function lines(trx: Trx, order: LoadedOrder): Promise<OrderLineRef[]> {
   return read;
 }
 
+const stockInActiveWarehouses = prepared((db: Kysely<DB>, p: { skuIds: number[] }) =>
+  db
+    .selectFrom("warehouses as w")
+    .leftJoin("stock as s", (join) => join.onRef("s.warehouse_id", "=", "w.id").on("s.sku_id", "in", p.skuIds))
+    .select(["w.id", "s.sku_id", "s.on_hand", "s.reserved"])
+    .where("w.active", "=", 1)
+    .orderBy("w.id"),
+);
+
 /**
  * The warehouse an order draws from: the one chosen at outbound, else the order's, else the
  * customer's default, else the active warehouse that best covers the lines.
@@ -152,19 +177,7 @@ async function warehouseFor(trx: Trx, order: LoadedOrder, chosen?: number): Prom
   const id = chosen ?? order.warehouse_id ?? order.default_warehouse_id;
   if (id) return id;
   const orderLines = await lines(trx, order);
-  const rows = await trx
-    .selectFrom("warehouses as w")
-    .leftJoin("stock as s", (join) =>
-      join.onRef("s.warehouse_id", "=", "w.id").on(
-        "s.sku_id",
-        "in",
-        orderLines.map((l) => l.sku_id),
-      ),
-    )
-    .select(["w.id", "s.sku_id", "s.on_hand", "s.reserved"])
-    .where("w.active", "=", 1)
-    .orderBy("w.id")
-    .execute();
+  const rows = await stockInActiveWarehouses.execute(trx, { skuIds: orderLines.map((l) => l.sku_id) });
   if (!rows.length)
     throw new Refused({ code: "insufficient_stock", skuCode: orderLines[0]?.sku_code ?? "", available: 0 });
   let best = rows[0]!.id;
@@ -211,20 +224,8 @@ async function changeReservations(trx: Trx, warehouseId: number, deltas: Map<num
   const skuIds = [...deltas.keys()].sort((a, b) => a - b);
   const before = new Map<number, { onHand: number; reservedBefore: number }>();
   if (!skuIds.length) return before;
-  await trx
-    .insertInto("stock")
-    .values(skuIds.map((skuId) => ({ sku_id: skuId, warehouse_id: warehouseId, on_hand: 0, reserved: 0 })))
-    .onConflict((oc) => oc.columns(["sku_id", "warehouse_id"]).doNothing())
-    .execute();
-  const rows = await forUpdate(
-    trx,
-    trx
-      .selectFrom("stock")
-      .select(["sku_id", "on_hand", "reserved"])
-      .where("warehouse_id", "=", warehouseId)
-      .where("sku_id", "in", skuIds)
-      .orderBy("sku_id"),
-  ).execute();
+  await insertMissingStock.executeWrite(trx, { warehouseId, skuIds });
+  const rows = await stockForUpdate.execute(trx, { warehouseId, skuIds });
   const reservedAfter = new Map<number, number>();
   for (const row of rows) {
     const reserved = Number(row.reserved) + deltas.get(row.sku_id)!;
@@ -233,21 +234,47 @@ async function changeReservations(trx: Trx, warehouseId: number, deltas: Map<num
     before.set(row.sku_id, { onHand: Number(row.on_hand), reservedBefore: Number(row.reserved) });
   }
   if (!reservedAfter.size) return before;
-  // One statement for every SKU (a 5-line order was 5 updates; issue 9). The cast types the
-  // parameter for PostgreSQL, which would otherwise read a CASE of bare parameters as text.
-  await trx
+  await setReserved.executeWrite(trx, {
+    warehouseId,
+    skuIds: [...reservedAfter.keys()],
+    reserved: [...reservedAfter.values()],
+  });
+  return before;
+}
+
+const insertMissingStock = prepared((db: Kysely<DB>, p: { warehouseId: number; skuIds: number[] }) =>
+  db
+    .insertInto("stock")
+    .values(p.skuIds.map((skuId) => ({ sku_id: skuId, warehouse_id: p.warehouseId, on_hand: 0, reserved: 0 })))
+    .onConflict((oc) => oc.columns(["sku_id", "warehouse_id"]).doNothing()),
+);
+
+const stockForUpdate = prepared((db: Kysely<DB>, p: { warehouseId: number; skuIds: number[] }) =>
+  forUpdate(
+    db,
+    db
+      .selectFrom("stock")
+      .select(["sku_id", "on_hand", "reserved"])
+      .where("warehouse_id", "=", p.warehouseId)
+      .where("sku_id", "in", p.skuIds)
+      .orderBy("sku_id"),
+  ),
+);
+
+// One statement for every SKU (a 5-line order was 5 updates; issue 9). The cast types the
+// parameter for PostgreSQL, which would otherwise read a CASE of bare parameters as text.
+const setReserved = prepared((db: Kysely<DB>, p: { warehouseId: number; skuIds: number[]; reserved: number[] }) =>
+  db
     .updateTable("stock")
     .set({
       reserved: sql<number>`case ${sql.ref("sku_id")} ${sql.join(
-        [...reservedAfter].map(([skuId, reserved]) => sql`when ${skuId} then cast(${reserved} as integer)`),
+        p.skuIds.map((skuId, i) => sql`when ${skuId} then cast(${p.reserved[i]} as integer)`),
         sql` `,
       )} end`,
     })
-    .where("warehouse_id", "=", warehouseId)
-    .where("sku_id", "in", [...reservedAfter.keys()])
-    .execute();
-  return before;
-}
+    .where("warehouse_id", "=", p.warehouseId)
+    .where("sku_id", "in", p.skuIds),
+);
 
 async function changeReservation(trx: Trx, skuId: number, warehouseId: number, delta: number) {
   await trx
@@ -273,6 +300,29 @@ async function changeReservation(trx: Trx, skuId: number, warehouseId: number, d
     .execute();
   return { onHand: Number(row.on_hand), reservedBefore: Number(row.reserved) };
 }
+
+const addReservations = prepared(
+  (db: Kysely<DB>, p: { orderId: number; warehouseId: number; skuIds: number[]; quantities: number[] }) =>
+    db
+      .insertInto("order_reservations")
+      .values(
+        p.skuIds.map((skuId, i) => ({
+          order_id: p.orderId,
+          sku_id: skuId,
+          warehouse_id: p.warehouseId,
+          quantity: p.quantities[i]!,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(["order_id", "sku_id", "warehouse_id"])
+          .doUpdateSet((eb) => ({ quantity: eb("order_reservations.quantity", "+", eb.ref("excluded.quantity")) })),
+      ),
+);
+
+const markReserved = prepared((db: Kysely<DB>, p: { orderId: number; warehouseId: number }) =>
+  db.updateTable("orders").set({ reserved: 1, warehouse_id: p.warehouseId }).where("id", "=", p.orderId),
+);
 
 interface EffectContext {
   trx: Trx;
@@ -311,28 +361,14 @@ const EFFECTS: Record<OrderEffect, (ctx: EffectContext) => Promise<void>> = {
       }
     }
     if (wanted.size) {
-      await trx
-        .insertInto("order_reservations")
-        .values(
-          [...wanted].map(([skuId, w]) => ({
-            order_id: order.id,
-            sku_id: skuId,
-            warehouse_id: warehouseId,
-            quantity: w.quantity,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(["order_id", "sku_id", "warehouse_id"])
-            .doUpdateSet((eb) => ({ quantity: eb("order_reservations.quantity", "+", eb.ref("excluded.quantity")) })),
-        )
-        .execute();
+      await addReservations.executeWrite(trx, {
+        orderId: order.id,
+        warehouseId,
+        skuIds: [...wanted.keys()],
+        quantities: [...wanted.values()].map((w) => w.quantity),
+      });
     }
-    await trx
-      .updateTable("orders")
-      .set({ reserved: 1, warehouse_id: warehouseId })
-      .where("id", "=", order.id)
-      .execute();
+    await markReserved.executeWrite(trx, { orderId: order.id, warehouseId });
     order.reserved = 1;
     order.warehouse_id = warehouseId;
   },

@@ -371,16 +371,15 @@ export async function getOrder(
   number: string,
   scope: { customerId?: number; regionIds?: readonly number[] | null },
 ): Promise<OrderDetail | null> {
-  let qb = db
-    .selectFrom("orders as o")
-    .innerJoin("customers as c", "c.id", "o.customer_id")
-    .select(ORDER_HEADER_COLUMNS.map((column) => `o.${column}` as const))
-    .select(["c.id as customer_id", "c.code as customer_code", "c.name as customer_name"])
-    .where("o.number", "=", number);
-  if (scope.customerId !== undefined) qb = qb.where("o.customer_id", "=", scope.customerId);
-  if (scope.regionIds)
-    qb = qb.where("o.region_id", "in", scope.regionIds.length ? (scope.regionIds as number[]) : [-1]);
-  const o = await qb.executeTakeFirst();
+  const o =
+    scope.customerId !== undefined
+      ? await orderHeaderBy.customer.executeTakeFirst(db, { number, customerId: scope.customerId })
+      : scope.regionIds
+        ? await orderHeaderBy.regions.executeTakeFirst(db, {
+            number,
+            regionIds: scope.regionIds.length ? [...scope.regionIds] : [-1],
+          })
+        : await orderHeaderBy.any.executeTakeFirst(db, { number });
   if (!o) return null;
   const [lines, events] = await Promise.all([
     linesOf.execute(db, { orderId: o.id }),
@@ -388,6 +387,24 @@ export async function getOrder(
   ]);
   return orderDetailFrom(o, lines, events);
 }
+
+/** An order's header and customer by number: one prepared statement per scope. */
+const orderHeader = (db: Kysely<DB>, number: string) =>
+  db
+    .selectFrom("orders as o")
+    .innerJoin("customers as c", "c.id", "o.customer_id")
+    .select(ORDER_HEADER_COLUMNS.map((column) => `o.${column}` as const))
+    .select(["c.id as customer_id", "c.code as customer_code", "c.name as customer_name"])
+    .where("o.number", "=", number);
+const orderHeaderBy = {
+  any: prepared((db: Kysely<DB>, p: { number: string }) => orderHeader(db, p.number)),
+  customer: prepared((db: Kysely<DB>, p: { number: string; customerId: number }) =>
+    orderHeader(db, p.number).where("o.customer_id", "=", p.customerId),
+  ),
+  regions: prepared((db: Kysely<DB>, p: { number: string; regionIds: number[] }) =>
+    orderHeader(db, p.number).where("o.region_id", "in", p.regionIds),
+  ),
+};
 
 /** The order header's columns `OrderDetail` is made of (the customer comes from a join). */
 const ORDER_HEADER_COLUMNS = [

@@ -1,5 +1,5 @@
 import SQLite from "better-sqlite3";
-import { Kysely, NoResultError, SqliteDialect } from "kysely";
+import { Kysely, NoResultError, SqliteDialect, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { prepared } from "../../db/prepared";
 
@@ -90,5 +90,68 @@ describe("prepared queries", () => {
     await expect(byName.execute(db, {} as { name: string })).rejects.toThrow(/no value for parameter "name"/);
     // null is a value (SQL's `= null` matches nothing, as unprepared).
     expect(await byName.execute(db, { name: null as unknown as string })).toEqual([]);
+  });
+
+  it("takes lists: built once per length, each call's values in their places, empty refused", async () => {
+    let builds = 0;
+    const setQtys = prepared((k: Kysely<T>, p: { ids: number[]; qtys: number[]; kind: string }) => {
+      builds++;
+      return k
+        .updateTable("items")
+        .set({
+          qty: sql<number>`case ${sql.ref("id")} ${sql.join(
+            p.ids.map((id, i) => sql`when ${id} then ${p.qtys[i]}`),
+            sql` `,
+          )} end`,
+        })
+        .where("id", "in", p.ids)
+        .where("kind", "=", p.kind);
+    });
+    const byIds = prepared((k: Kysely<T>, p: { ids: number[] }) =>
+      k.selectFrom("items").select(["id", "qty"]).where("id", "in", p.ids).orderBy("id"),
+    );
+    const insert = prepared((k: Kysely<T>, p: { ids: number[]; names: string[] }) =>
+      k.insertInto("items").values(p.ids.map((id, i) => ({ id, name: p.names[i]!, qty: 0, kind: "z" }))),
+    );
+    expect(await setQtys.executeWrite(db, { ids: [1, 3], qtys: [50, 90], kind: "x" })).toEqual({ numAffectedRows: 2n });
+    expect(await setQtys.executeWrite(db, { ids: [3, 1], qtys: [91, 51], kind: "x" })).toEqual({ numAffectedRows: 2n });
+    expect(await setQtys.executeWrite(db, { ids: [2], qtys: [70], kind: "x" })).toEqual({ numAffectedRows: 0n });
+    expect(await setQtys.executeWrite(db, { ids: [1, 2, 3], qtys: [1, 2, 3], kind: "y" })).toEqual({
+      numAffectedRows: 1n,
+    });
+    expect(builds).toBe(3); // lengths 2, 1 and 3
+    expect(await byIds.execute(db, { ids: [1, 2, 3] })).toEqual([
+      { id: 1, qty: 51 },
+      { id: 2, qty: 2 },
+      { id: 3, qty: 91 },
+    ]);
+    expect(await byIds.execute(db, { ids: [3] })).toEqual([{ id: 3, qty: 91 }]);
+    await insert.executeWrite(db, { ids: [8, 9], names: ["h", "i"] });
+    expect(await db.selectFrom("items").selectAll().where("id", ">", 7).orderBy("id").execute()).toEqual([
+      { id: 8, name: "h", qty: 0, kind: "z" },
+      { id: 9, name: "i", qty: 0, kind: "z" },
+    ]);
+    await expect(byIds.execute(db, { ids: [] })).rejects.toThrow(/list parameter "ids" is empty/);
+    // Past 32 lengths, each call builds its own statement and keeps none; the answers stay right.
+    let countBuilds = 0;
+    const count = prepared((k: Kysely<T>, p: { ids: number[] }) => {
+      countBuilds++;
+      return k
+        .selectFrom("items")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("id", "in", p.ids);
+    });
+    for (let round = 0; round < 2; round++)
+      for (let n = 1; n <= 40; n++) {
+        const ids = Array.from({ length: n }, (_, i) => i + 1);
+        expect(await count.executeTakeFirstOrThrow(db, { ids })).toEqual({
+          n: Math.min(n, 3) + (n >= 8 ? 1 : 0) + (n >= 9 ? 1 : 0),
+        });
+      }
+    expect(countBuilds).toBe(32 + 8 * 2);
+    const reads = prepared((k: Kysely<T>, p: { ids: number[] }) =>
+      k.selectFrom("items").select("id").where("name", "=", `${p.ids[0]}`),
+    );
+    await expect(reads.execute(db, { ids: [1] })).rejects.toThrow(/parameter "ids\[0\]" was read/);
   });
 });

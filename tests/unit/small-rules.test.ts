@@ -59,7 +59,20 @@ describe("environment", () => {
 
 describe("formatMoney and the times, against Intl", () => {
   it("groups yuan as Intl does, in both languages", () => {
-    const samples = [0, 1, 99, 100, 999, 1_000, 99_999, 100_000, 1_234_567, 999_999_999, 1_000_000_000_000, 2 ** 53 - 1];
+    const samples = [
+      0,
+      1,
+      99,
+      100,
+      999,
+      1_000,
+      99_999,
+      100_000,
+      1_234_567,
+      999_999_999,
+      1_000_000_000_000,
+      2 ** 53 - 1,
+    ];
     for (let n = 7; n < 1e15; n = Math.floor(n * 3.7) + 1) samples.push(n);
     for (const locale of ["zh-CN", "en"]) {
       const intl = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
