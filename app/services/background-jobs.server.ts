@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { DB } from "../../db/schema";
 import { sweepAutoReceipt } from "./order-admin.server";
-import { type OutboxHandler, sendOutbox } from "./outbox-sender.server";
+import { drainOutbox, type OutboxHandler } from "./outbox-sender.server";
 import { deleteExpiredSessions } from "./sessions.server";
 import { getSettings } from "./settings.server";
 import { sendWebhooks } from "./webhook-sender.server";
@@ -37,7 +37,7 @@ export function startBackgroundJobs(
     return timer;
   };
   const timers = [
-    every("outbox", 2_000, () => sendOutbox(db, handlers, new Date())),
+    every("outbox", 2_000, () => drainOutbox(db, handlers, new Date())),
     every("webhooks", 2_000, () => sendWebhooks(db, new Date())),
     every("auto-receipt", 10 * 60_000, async () =>
       sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date()),

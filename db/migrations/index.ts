@@ -10,6 +10,7 @@ import * as m0008 from "./0008_api_tokens";
 import * as m0009 from "./0009_webhooks";
 import * as m0010 from "./0010_bench_indexes";
 import * as m0011 from "./0011_product_search_index";
+import * as m0012 from "./0012_outbox_due";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009_webhooks": m0009,
   "0010_bench_indexes": m0010,
   "0011_product_search_index": m0011,
+  "0012_outbox_due": m0012,
 };

@@ -4,7 +4,7 @@ import { recordPayment } from "../../app/services/funds.server";
 import { sweepAutoReceipt } from "../../app/services/order-admin.server";
 import { type OrderActor, performOrderAction } from "../../app/services/order-pipeline.server";
 import { submitOrder } from "../../app/services/orders.server";
-import { type OutboxEvent, sendOutbox } from "../../app/services/outbox-sender.server";
+import { drainOutbox, type OutboxEvent, sendOutbox } from "../../app/services/outbox-sender.server";
 import { makeCustomer, makeOrderableSku, makeRegion, NOW } from "../support/factories";
 import { createTestDatabase, type TestDatabase, testDbKind } from "../support/test-db";
 
@@ -125,5 +125,23 @@ describe(`background work (${testDbKind()})`, () => {
     // Nothing is due before the backoff ends; afterwards it goes through.
     expect(await sendOutbox(t.db, [async () => {}], later)).toBe(0);
     expect(await sendOutbox(t.db, [async () => {}], new Date(later.getTime() + 3600_000))).toBe(failed.length);
+  });
+
+  it("drains the outbox batch after batch in one pass, and stops at its time budget", async () => {
+    for (let i = 0; i < 6; i++) await shippedOrder(`drain-${i}`, NOW);
+    const later = new Date(NOW.getTime() + 2 * 3600_000);
+    const due = await t.db.selectFrom("outbox").select("id").where("delivered_at", "is", null).execute();
+    expect(due.length).toBeGreaterThan(20);
+    const seen: number[] = [];
+    const handler = async (event: OutboxEvent) => {
+      seen.push(event.id);
+    };
+    // No time at all: one batch only.
+    expect(await drainOutbox(t.db, [handler], later, { batch: 4, budgetMs: 0 })).toBe(4);
+    // Time enough: the rest, in batches of 4, oldest first.
+    expect(await drainOutbox(t.db, [handler], later, { batch: 4 })).toBe(due.length - 4);
+    expect(seen).toEqual(due.map((d) => d.id).sort((x, y) => x - y));
+    expect(await t.db.selectFrom("outbox").select("id").where("delivered_at", "is", null).execute()).toEqual([]);
+    expect(await drainOutbox(t.db, [handler], later, { batch: 4 })).toBe(0);
   });
 });
