@@ -4,7 +4,7 @@ import { sweepAutoReceipt } from "./order-admin.server";
 import { drainOutbox, type OutboxHandler } from "./outbox-sender.server";
 import { deleteExpiredSessions } from "./sessions.server";
 import { getSettings } from "./settings.server";
-import { sendWebhooks } from "./webhook-sender.server";
+import { drainWebhooks } from "./webhook-sender.server";
 import { webhookFanOut } from "./webhooks.server";
 
 /**
@@ -38,7 +38,7 @@ export function startBackgroundJobs(
   };
   const timers = [
     every("outbox", 2_000, () => drainOutbox(db, handlers, new Date())),
-    every("webhooks", 2_000, () => sendWebhooks(db, new Date())),
+    every("webhooks", 2_000, () => drainWebhooks(db, new Date())),
     every("auto-receipt", 10 * 60_000, async () =>
       sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date()),
     ),

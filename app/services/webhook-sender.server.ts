@@ -153,6 +153,29 @@ export async function sendWebhooks(
   return { attempted, delivered };
 }
 
+/**
+ * One pass of the background sender: batch after batch while whole batches were due, until
+ * `budgetMs` has passed (the outbox's drain, issue 9: one batch of 50 every two seconds is 25
+ * deliveries a second, fewer than a busy portal makes). A batch's failures count as attempts, so
+ * one failing receiver does not end the pass; its retries come due later.
+ */
+export async function drainWebhooks(
+  db: Kysely<DB>,
+  now: Date,
+  options: SendWebhooksOptions & { budgetMs?: number } = {},
+): Promise<{ attempted: number; delivered: number }> {
+  const { budgetMs = 1_500, ...send } = options;
+  const batch = send.batch ?? 50;
+  const started = performance.now();
+  const total = { attempted: 0, delivered: 0 };
+  for (;;) {
+    const { attempted, delivered } = await sendWebhooks(db, now, send);
+    total.attempted += attempted;
+    total.delivered += delivered;
+    if (attempted < batch || performance.now() - started >= budgetMs) return total;
+  }
+}
+
 /** One POST; never throws: a refused address, a timeout or a reset is an outcome to log. */
 function post(
   url: string,

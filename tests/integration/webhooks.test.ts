@@ -13,7 +13,7 @@ import { submitOrder } from "../../app/services/orders.server";
 import { emitEvent } from "../../app/services/outbox.server";
 import { sendOutbox } from "../../app/services/outbox-sender.server";
 import { PermissionDeniedError, type StaffActor } from "../../app/services/staff-actor.server";
-import { type SendWebhooksOptions, sendWebhooks } from "../../app/services/webhook-sender.server";
+import { drainWebhooks, type SendWebhooksOptions, sendWebhooks } from "../../app/services/webhook-sender.server";
 import {
   createEndpoint,
   deleteEndpoint,
@@ -216,6 +216,22 @@ describe(`webhooks (${testDbKind()})`, () => {
         NOW,
       );
     }
+  });
+
+  it("drains the due deliveries batch after batch in one pass, and stops at its time budget", async () => {
+    const drain = await endpoint("/drain", ["order.submitted"]);
+    for (let i = 0; i < 7; i++) await placeOrder(`drain-${i}`);
+    const now = later();
+    await sendOutbox(t.db, [webhookFanOut(t.db)], now, 500);
+    const before = at("/drain").length;
+    // No time at all: one batch only.
+    expect(await drainWebhooks(t.db, now, { ...quick, batch: 2, budgetMs: 0 })).toEqual({ attempted: 2, delivered: 2 });
+    // Time enough: the other five, in batches of 2 (the last one short), then nothing is left.
+    expect(await drainWebhooks(t.db, now, { ...quick, batch: 2 })).toEqual({ attempted: 5, delivered: 5 });
+    expect(at("/drain").length - before).toBe(7);
+    expect(await drainWebhooks(t.db, now, { ...quick, batch: 2 })).toEqual({ attempted: 0, delivered: 0 });
+    const off = { url: `${base}/drain`, description: "/drain", events: ["order.submitted"], active: false };
+    await updateEndpoint(t.db, admin, drain.id, off, NOW);
   });
 
   it("never sends an event of a transaction that rolled back", async () => {
