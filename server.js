@@ -7,10 +7,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestListener as createFetchListener } from "@mjackson/node-fetch-server";
-import helmet from "helmet";
-import { createRequestHandler } from "react-router";
-import sirv from "sirv";
 
 // WORKERS=N (default 1) runs N worker processes sharing the port through node:cluster. Nothing
 // lives in one process's memory (sessions, throttling, sweeps are in the database), so any
@@ -39,16 +35,30 @@ if (workerCount > 1 && cluster.isPrimary) {
           signal,
         }),
       );
-      setTimeout(fork, 1000);
+      // Not once stopping began meanwhile: a worker forked then would never be told to stop.
+      setTimeout(() => {
+        if (!stopping) fork();
+      }, 1000);
       failed = false;
     } else if (Object.keys(cluster.workers ?? {}).length === 0) {
       process.exit(failed ? 1 : 0);
     }
   });
+  // A worker is told to stop once it listens: one still starting when the signal came gets it
+  // then (before its own handlers exist, a signal would kill it and count as a failure).
+  let stopSignal = null;
+  const listening = new Set();
+  cluster.on("listening", (worker) => {
+    listening.add(worker.id);
+    if (stopSignal) worker.process.kill(stopSignal);
+  });
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    stopSignal = signal;
+    for (const worker of Object.values(cluster.workers ?? {})) {
+      if (worker && listening.has(worker.id)) worker.process.kill(signal);
+    }
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
@@ -56,6 +66,30 @@ if (workerCount > 1 && cluster.isPrimary) {
   // The workers' IPC channels keep the primary alive; it ends through process.exit above.
   await new Promise(() => {});
 }
+
+// A signal while the process is still starting (a deploy stopping what it just started, or the
+// primary passing SIGTERM on before this worker was up) is kept and honoured once the server
+// listens: the process ends as cleanly as one stopped later, with code 0, instead of dying by
+// the signal (the primary then reported a failure). The libraries load after this, so the
+// window before it is Node's own start only.
+let earlySignal = null;
+const keepSignal = (signal) => {
+  earlySignal ??= signal;
+};
+process.on("SIGTERM", keepSignal);
+process.on("SIGINT", keepSignal);
+
+const [
+  { createRequestListener: createFetchListener },
+  { default: helmet },
+  { createRequestHandler },
+  { default: sirv },
+] = await Promise.all([
+  import("@mjackson/node-fetch-server"),
+  import("helmet"),
+  import("react-router"),
+  import("sirv"),
+]);
 
 const buildDir = resolve(process.env.BUILD_DIR ?? "build");
 const build = await import(pathToFileURL(`${buildDir}/server/index.js`).href);
@@ -202,9 +236,10 @@ const server = http.createServer((req, res) => {
 app.startBackgroundWork();
 
 server.keepAliveTimeout = 65_000;
-server.listen(config.port, () =>
-  logger.info({ port: config.port }, `Dinghuo listening on http://localhost:${config.port}`),
-);
+server.listen(config.port, () => {
+  logger.info({ port: config.port }, `Dinghuo listening on http://localhost:${config.port}`);
+  if (earlySignal) stop(earlySignal);
+});
 
 let stopping = false;
 async function stop(signal) {
@@ -218,5 +253,7 @@ async function stop(signal) {
   server.closeIdleConnections();
   setTimeout(() => process.exit(1), 15_000).unref();
 }
+process.off("SIGTERM", keepSignal);
+process.off("SIGINT", keepSignal);
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));

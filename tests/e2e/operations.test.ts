@@ -136,6 +136,40 @@ describe("the production server", () => {
     expect(lines.filter((l) => String(l.msg).startsWith("shutting down"))).toHaveLength(2);
   });
 
+  it("stops cleanly when SIGTERM comes while a worker is still starting", async () => {
+    // Not through startServer: the signal goes as soon as the first worker says it is up, when
+    // the second is often still loading (it then died by the signal and the primary exited 1).
+    const port = await freePort();
+    let output = "";
+    const child = spawn(process.execPath, ["server.js"], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        COOKIE_SECURE: "false",
+        SESSION_SECRET: randomBytes(32).toString("hex"),
+        DATABASE_URL: `file:${dbFile}`,
+        PORT: String(port),
+        LOG_LEVEL: "info",
+        WORKERS: "2",
+      },
+    });
+    const exit = new Promise<{ code: number | null; signal: string | null }>((done) =>
+      child.once("exit", (code, signal) => done({ code, signal })),
+    );
+    await new Promise<void>((up) => {
+      for (const stream of [child.stdout, child.stderr])
+        stream?.on("data", (c: Buffer) => {
+          output += c.toString();
+          if (output.includes("database ready")) up();
+        });
+    });
+    child.kill("SIGTERM");
+    expect(await exit).toEqual({ code: 0, signal: null });
+    expect(logLines(output).filter((l) => String(l.msg).startsWith("shutting down"))).toHaveLength(2);
+  });
+
   it("finishes a request in flight when SIGTERM arrives, refuses new ones, and exits 0", async () => {
     const server = await startServer();
     // A login whose body arrives slowly: the request is in flight across the signal.
