@@ -59,6 +59,12 @@ if (workerCount > 1 && cluster.isPrimary) {
     for (const worker of Object.values(cluster.workers ?? {})) {
       if (worker && listening.has(worker.id)) worker.process.kill(signal);
     }
+    // One that never comes up (its start hangs) is signalled anyway after the workers' own 15 s.
+    setTimeout(() => {
+      for (const worker of Object.values(cluster.workers ?? {})) {
+        if (worker && !listening.has(worker.id)) worker.process.kill(signal);
+      }
+    }, 15_000).unref();
     if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
