@@ -19,6 +19,7 @@ import { availableToSpend, chargeOrder, refundOrder } from "./funds.server";
 import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
+import { orderByNumberIn } from "./scope.server";
 import { nextInSequence } from "./sequences.server";
 import { getSettings } from "./settings.server";
 import { PermissionDeniedError } from "./staff-actor.server";
@@ -92,46 +93,41 @@ interface LoadedOrder {
   default_warehouse_id: number | null;
 }
 
-/** An order with its customer's default warehouse: one prepared statement per scope, locked on PostgreSQL. */
-const orderWithWarehouse = (db: Kysely<DB>, number: string) =>
-  db
-    .selectFrom("orders as o")
-    .innerJoin("customers as c", "c.id", "o.customer_id")
-    .select([
-      "o.id",
-      "o.number",
-      "o.status",
-      "o.version",
-      "o.customer_id",
-      "o.region_id",
-      "o.reserved",
-      "o.paid_amount",
-      "o.payable",
-      "o.warehouse_id",
-      "c.default_warehouse_id",
-    ])
-    .where("o.number", "=", number);
-const orderForUpdateBy = {
-  any: prepared((db: Kysely<DB>, p: { number: string }) => forUpdate(db, orderWithWarehouse(db, p.number))),
-  customer: prepared((db: Kysely<DB>, p: { number: string; customerId: number }) =>
-    forUpdate(db, orderWithWarehouse(db, p.number).where("o.customer_id", "=", p.customerId)),
+/** An order with its customer's default warehouse, by number in a scope, locked on PostgreSQL. */
+const orderForUpdateIn = orderByNumberIn((db, number) =>
+  forUpdate(
+    db,
+    db
+      .selectFrom("orders as o")
+      .innerJoin("customers as c", "c.id", "o.customer_id")
+      .select([
+        "o.id",
+        "o.number",
+        "o.status",
+        "o.version",
+        "o.customer_id",
+        "o.region_id",
+        "o.reserved",
+        "o.paid_amount",
+        "o.payable",
+        "o.warehouse_id",
+        "c.default_warehouse_id",
+      ])
+      .where("o.number", "=", number),
   ),
-  regions: prepared((db: Kysely<DB>, p: { number: string; regionIds: number[] }) =>
-    forUpdate(db, orderWithWarehouse(db, p.number).where("o.region_id", "in", p.regionIds)),
-  ),
-};
+);
 
 async function loadForUpdate(trx: Trx, number: string, actor: OrderActor): Promise<LoadedOrder | null> {
   // Another customer's order, or one outside a staff member's regions, does not exist for them.
-  const row =
+  const row = await orderForUpdateIn(
+    trx,
+    number,
     actor.kind === "customer"
-      ? await orderForUpdateBy.customer.executeTakeFirst(trx, { number, customerId: actor.customerId })
-      : actor.kind === "staff" && actor.grant.regionIds !== null
-        ? await orderForUpdateBy.regions.executeTakeFirst(trx, {
-            number,
-            regionIds: actor.grant.regionIds.length ? [...actor.grant.regionIds] : [-1],
-          })
-        : await orderForUpdateBy.any.executeTakeFirst(trx, { number });
+      ? { customerId: actor.customerId }
+      : actor.kind === "staff"
+        ? { regionIds: actor.grant.regionIds }
+        : {},
+  );
   return row ? { ...row, paid_amount: Number(row.paid_amount), payable: Number(row.payable) } : null;
 }
 

@@ -12,6 +12,7 @@ import { routeSubmittedOrder } from "./order-pipeline.server";
 import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
 import { moveQueueCount } from "./queue-counters.server";
+import { orderByNumberIn } from "./scope.server";
 import { nextInSequence } from "./sequences.server";
 import { getSettings } from "./settings.server";
 
@@ -371,15 +372,7 @@ export async function getOrder(
   number: string,
   scope: { customerId?: number; regionIds?: readonly number[] | null },
 ): Promise<OrderDetail | null> {
-  const o =
-    scope.customerId !== undefined
-      ? await orderHeaderBy.customer.executeTakeFirst(db, { number, customerId: scope.customerId })
-      : scope.regionIds
-        ? await orderHeaderBy.regions.executeTakeFirst(db, {
-            number,
-            regionIds: scope.regionIds.length ? [...scope.regionIds] : [-1],
-          })
-        : await orderHeaderBy.any.executeTakeFirst(db, { number });
+  const o = await orderHeaderIn(db, number, scope);
   if (!o) return null;
   const [lines, events] = await Promise.all([
     linesOf.execute(db, { orderId: o.id }),
@@ -388,23 +381,15 @@ export async function getOrder(
   return orderDetailFrom(o, lines, events);
 }
 
-/** An order's header and customer by number: one prepared statement per scope. */
-const orderHeader = (db: Kysely<DB>, number: string) =>
+/** An order's header and customer by number, in a scope. */
+const orderHeaderIn = orderByNumberIn((db, number) =>
   db
     .selectFrom("orders as o")
     .innerJoin("customers as c", "c.id", "o.customer_id")
     .select(ORDER_HEADER_COLUMNS.map((column) => `o.${column}` as const))
     .select(["c.id as customer_id", "c.code as customer_code", "c.name as customer_name"])
-    .where("o.number", "=", number);
-const orderHeaderBy = {
-  any: prepared((db: Kysely<DB>, p: { number: string }) => orderHeader(db, p.number)),
-  customer: prepared((db: Kysely<DB>, p: { number: string; customerId: number }) =>
-    orderHeader(db, p.number).where("o.customer_id", "=", p.customerId),
-  ),
-  regions: prepared((db: Kysely<DB>, p: { number: string; regionIds: number[] }) =>
-    orderHeader(db, p.number).where("o.region_id", "in", p.regionIds),
-  ),
-};
+    .where("o.number", "=", number),
+);
 
 /** The order header's columns `OrderDetail` is made of (the customer comes from a join). */
 const ORDER_HEADER_COLUMNS = [

@@ -1,4 +1,6 @@
-import { type ReferenceExpression, type SelectQueryBuilder, sql } from "kysely";
+import { type Kysely, type ReferenceExpression, type SelectQueryBuilder, sql } from "kysely";
+import { prepared } from "../../db/prepared";
+import type { DB } from "../../db/schema";
 import type { StaffGrant } from "../domain/permissions";
 
 /**
@@ -13,4 +15,29 @@ export function inRegionScope<QDB, TB extends keyof QDB, O>(
   if (grant.regionIds === null) return query;
   if (grant.regionIds.length === 0) return query.where(sql<boolean>`1 = 0`);
   return query.where(regionColumn, "in", grant.regionIds as any);
+}
+
+/** Whose orders a lookup may find: one customer's, some regions' (empty: none), or any. */
+export type OrderScope = { customerId?: number; regionIds?: readonly number[] | null };
+
+/**
+ * One order by number (the query's orders table aliased `o`), narrowed to a scope: a prepared
+ * statement per kind of scope, so the lookup is built once, not on every call.
+ */
+export function orderByNumberIn<O>(base: (db: Kysely<DB>, number: string) => SelectQueryBuilder<any, any, O>) {
+  const by = {
+    any: prepared((db: Kysely<DB>, p: { number: string }) => base(db, p.number)),
+    customer: prepared((db: Kysely<DB>, p: { number: string; customerId: number }) =>
+      base(db, p.number).where(sql.ref("o.customer_id"), "=", p.customerId),
+    ),
+    regions: prepared((db: Kysely<DB>, p: { number: string; regionIds: number[] }) =>
+      base(db, p.number).where(sql.ref("o.region_id"), "in", p.regionIds),
+    ),
+  };
+  return (db: Kysely<DB>, number: string, scope: OrderScope): Promise<O | undefined> =>
+    scope.customerId !== undefined
+      ? by.customer.executeTakeFirst(db, { number, customerId: scope.customerId })
+      : scope.regionIds
+        ? by.regions.executeTakeFirst(db, { number, regionIds: scope.regionIds.length ? [...scope.regionIds] : [-1] })
+        : by.any.executeTakeFirst(db, { number });
 }
