@@ -47,7 +47,8 @@ interface Running {
   exit: Promise<{ code: number | null; signal: string | null }>;
 }
 
-async function startServer(env: Record<string, string> = {}): Promise<Running> {
+/** Starts server.js on the ops database; `output` collects stdout and stderr as they come. */
+async function spawnServer(env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   let output = "";
   const child = spawn(process.execPath, ["server.js"], {
@@ -68,18 +69,24 @@ async function startServer(env: Record<string, string> = {}): Promise<Running> {
   const exit = new Promise<{ code: number | null; signal: string | null }>((done) =>
     child.once("exit", (code, signal) => done({ code, signal })),
   );
-  const url = `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, child, output: () => output, exit };
+}
+
+/** `spawnServer`, then waits until it answers /healthz. */
+async function startServer(env: Record<string, string> = {}): Promise<Running> {
+  const server = await spawnServer(env);
+  const { url, child, output } = server;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output()}`);
     const ok = await fetch(`${url}/healthz`)
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`server not healthy:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`server not healthy:\n${output()}`);
     await new Promise((r) => setTimeout(r, 150));
   }
-  return { url, child, output: () => output, exit };
+  return server;
 }
 
 /**
@@ -139,35 +146,11 @@ describe("the production server", () => {
   it("stops cleanly when SIGTERM comes while a worker is still starting", async () => {
     // Not through startServer: the signal goes as soon as the first worker says it is up, when
     // the second is often still loading (it then died by the signal and the primary exited 1).
-    const port = await freePort();
-    let output = "";
-    const child = spawn(process.execPath, ["server.js"], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        COOKIE_SECURE: "false",
-        SESSION_SECRET: randomBytes(32).toString("hex"),
-        DATABASE_URL: `file:${dbFile}`,
-        PORT: String(port),
-        LOG_LEVEL: "info",
-        WORKERS: "2",
-      },
-    });
-    const exit = new Promise<{ code: number | null; signal: string | null }>((done) =>
-      child.once("exit", (code, signal) => done({ code, signal })),
-    );
-    await new Promise<void>((up) => {
-      for (const stream of [child.stdout, child.stderr])
-        stream?.on("data", (c: Buffer) => {
-          output += c.toString();
-          if (output.includes("database ready")) up();
-        });
-    });
+    const { child, output, exit } = await spawnServer({ WORKERS: "2", LOG_LEVEL: "info" });
+    while (!output().includes("database ready") && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
     child.kill("SIGTERM");
     expect(await exit).toEqual({ code: 0, signal: null });
-    expect(logLines(output).filter((l) => String(l.msg).startsWith("shutting down"))).toHaveLength(2);
+    expect(logLines(output()).filter((l) => String(l.msg).startsWith("shutting down"))).toHaveLength(2);
   });
 
   it("finishes a request in flight when SIGTERM arrives, refuses new ones, and exits 0", async () => {
