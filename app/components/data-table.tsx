@@ -14,9 +14,9 @@ export function DataTable({ children, caption }: { children: ReactNode; caption?
   );
 }
 
-export const thClass =
-  "px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500 whitespace-nowrap";
-export const tdClass = "px-3 py-2 align-top";
+/** A header and a body cell of a dense table: app.css's `.th` and `.td`. */
+export const thClass = "th";
+export const tdClass = "td";
 
 /** The one row a table shows when it has nothing to list. */
 export function EmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {

@@ -8,7 +8,7 @@ export function DateTime({ iso, dateOnly = false }: { iso: string; dateOnly?: bo
   const root = useRouteLoaderData("root") as { timeZone?: string } | undefined;
   const timeZone = root?.timeZone ?? "Asia/Shanghai";
   return (
-    <time dateTime={iso} className="tabular-nums">
+    <time dateTime={iso}>
       {dateOnly ? formatDate(iso, i18n.language, timeZone) : formatDateTime(iso, i18n.language, timeZone)}
     </time>
   );

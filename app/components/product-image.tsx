@@ -15,11 +15,7 @@ export function ProductImage({
   const { t } = useTranslation();
   if (!imageId) {
     return (
-      <div
-        className={`flex items-center justify-center bg-slate-100 text-xs text-slate-400 ${className}`}
-        role="img"
-        aria-label={t("shop.product.noImage")}
-      >
+      <div className={`no-image ${className}`} role="img" aria-label={t("shop.product.noImage")}>
         {t("shop.product.noImage")}
       </div>
     );

@@ -40,7 +40,7 @@ export function useRowLinkNavigation() {
   }, [navigate]);
 }
 
-type LinkProps = { children?: ReactNode } & Record<`data-${string}`, string>;
+type LinkProps = { children?: ReactNode; "aria-current"?: "true" | "page" } & Record<`data-${string}`, string>;
 
 /**
  * `<Link>` for menus, tabs, chips, sort headers and pagers: an absolute path, or a query on the

@@ -1,13 +1,6 @@
 import { statusColor } from "./status-colors";
 
-/** A document status in its pipeline colour; `label` is already translated. */
+/** A document status in its pipeline colour; `label` is already translated. The dot is the badge's `::before` (app.css). */
 export function StatusBadge({ status, label }: { status: string; label: string }) {
-  return (
-    <span
-      className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusColor(status).badge}`}
-    >
-      <span aria-hidden className={`size-1.5 rounded-full ${statusColor(status).dot}`} />
-      {label}
-    </span>
-  );
+  return <span className={`badge ${statusColor(status).tone}`}>{label}</span>;
 }

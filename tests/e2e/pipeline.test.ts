@@ -28,7 +28,7 @@ async function approve(page: Page, number: string, fill?: (page: Page) => Promis
   const form = page.getByTestId("approve-form");
   await expect.poll(() => form.count()).toBe(1);
   if (fill) await fill(page);
-  const before = await textOf(page.locator("main h1 + span, main .rounded-full").first());
+  const before = await textOf(page.locator("main h1 + span, main .badge").first());
   await form.locator('button[value="approve"]').click();
   await expect.poll(() => textOf(page.locator('[role="status"], [role="alert"]').first())).not.toBe("");
   return before;
@@ -36,7 +36,7 @@ async function approve(page: Page, number: string, fill?: (page: Page) => Promis
 
 async function statusOf(page: Page, number: string) {
   await open(page, `${baseUrl()}/admin/orders/${number}`);
-  return textOf(page.locator("main").locator("span.rounded-full").first());
+  return textOf(page.locator("main").locator("span.badge").first());
 }
 
 async function signIn(username: string, options: Parameters<typeof newBrowser>[0] = {}) {
@@ -151,7 +151,7 @@ describe("the order pipeline, step by step, each role in its own browser", () =>
     const number = await dealerOrders(dealer, "hz-dealer");
     const reviewer = await signIn("reviewer");
     await open(reviewer, `${baseUrl()}/admin/orders/${number}`);
-    expect(await textOf(reviewer.locator("main span.rounded-full").first())).toBe("待订单审核");
+    expect(await textOf(reviewer.locator("main span.badge").first())).toBe("待订单审核");
     // The page's data reload after the action (a GET of its .data) is held back 1.5 s, as on a
     // slow line; every frame from the click on records the notice and the status beside it.
     await reviewer.route(/\.data(\?|$)/, async (route) => {
@@ -164,7 +164,7 @@ describe("the order pipeline, step by step, each role in its own browser", () =>
       const record = () => {
         frames.push([
           document.querySelector('[role="status"]')?.textContent?.trim() ?? "",
-          document.querySelector("main span.rounded-full")?.textContent?.trim() ?? "",
+          document.querySelector("main span.badge")?.textContent?.trim() ?? "",
         ]);
         requestAnimationFrame(record);
       };

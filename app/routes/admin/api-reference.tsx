@@ -167,11 +167,11 @@ export default function ApiReference({ loaderData }: Route.ComponentProps) {
     <>
       <PageHeader title={t("api.reference.title")}>
         <div className="flex flex-wrap gap-3 text-sm">
-          <a href="/api/v1/openapi.json" className="text-brand-700 hover:underline">
+          <a href="/api/v1/openapi.json" className="link">
             {t("api.reference.openapi")}
           </a>
           {canManageTokens ? (
-            <Link to="/admin/settings/api-tokens" className="text-brand-700 hover:underline">
+            <Link to="/admin/settings/api-tokens" className="link">
               {t("api.reference.tokensLink")}
             </Link>
           ) : null}

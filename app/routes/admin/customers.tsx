@@ -155,7 +155,7 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
           {items.map((c) => (
             <tr key={c.id} className="hover:bg-slate-50">
               <td className={`${tdClass} font-mono`}>
-                <RowLink to={`/admin/customers/${c.id}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/customers/${c.id}`} className="link">
                   {c.code}
                 </RowLink>
               </td>

@@ -202,7 +202,7 @@ export default function PaymentReports({ loaderData, actionData: answer }: Route
             <tr key={r.id} className="align-top hover:bg-slate-50" data-testid={`report-${r.id}`}>
               <td className={`${tdClass} font-mono text-xs text-slate-500`}>{r.id}</td>
               <td className={`${tdClass} min-w-40`}>
-                <RowLink to={`/admin/funds/customers/${r.customerId}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/funds/customers/${r.customerId}`} className="link">
                   <span className="font-mono">{r.customerCode}</span> {r.customerName}
                 </RowLink>
                 {r.note ? <p className="mt-1 text-xs text-slate-500">{r.note}</p> : null}

@@ -171,7 +171,7 @@ export default function FundBalances({ loaderData, actionData: answer }: Route.C
           {items.map((c) => (
             <tr key={c.customerId} className="hover:bg-slate-50" data-testid="balance-row">
               <td className={`${tdClass} font-mono`}>
-                <RowLink to={`/admin/funds/customers/${c.customerId}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/funds/customers/${c.customerId}`} className="link">
                   {c.code}
                 </RowLink>
               </td>

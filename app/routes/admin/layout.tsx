@@ -70,15 +70,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
           <ul className="space-y-1">
             {nav.map((item) => (
               <li key={item.to}>
-                <AppNavLink
-                  to={item.to}
-                  end={item.to === "/admin" || item.to in QUEUE_LISTS}
-                  className={({ isActive }) =>
-                    `block rounded-md px-3 py-2 text-sm ${
-                      isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700 hover:bg-slate-100"
-                    }`
-                  }
-                >
+                <AppNavLink to={item.to} end={item.to === "/admin" || item.to in QUEUE_LISTS} className="menu-item">
                   {t(item.labelKey)}
                 </AppNavLink>
                 {queuesUnder(item.to).length ? (
@@ -87,7 +79,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
                       <li key={q.key}>
                         <AppNavLink
                           to={`${item.to}?status=${q.status}`}
-                          className="flex items-center justify-between rounded px-2 py-1 text-xs text-slate-600 hover:bg-slate-100"
+                          className="menu-queue"
                           data-testid={`nav-queue-${q.key}`}
                         >
                           {t(`steps.${q.pipeline}.${q.key}`)}
@@ -110,14 +102,7 @@ export default function ConsoleLayout({ loaderData }: Route.ComponentProps) {
         <header className="no-print flex h-14 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
           <nav aria-label={t("common.menu")} className="flex gap-1 overflow-x-auto md:hidden">
             {nav.map((item) => (
-              <AppNavLink
-                key={item.to}
-                to={item.to}
-                end={item.to === "/admin"}
-                className={({ isActive }) =>
-                  `whitespace-nowrap rounded px-2 py-1 text-sm ${isActive ? "bg-brand-50 font-medium text-brand-700" : "text-slate-700"}`
-                }
-              >
+              <AppNavLink key={item.to} to={item.to} end={item.to === "/admin"} className="menu-tab">
                 {t(item.labelKey)}
               </AppNavLink>
             ))}

@@ -425,7 +425,7 @@ export default function AdminOrder({ loaderData, actionData: answer }: Route.Com
                     {returns.returns.map((r) => (
                       <tr key={r.number}>
                         <td className={`${tdClass} font-mono`}>
-                          <Link to={`/admin/returns/${r.number}`} className="text-brand-700 hover:underline">
+                          <Link to={`/admin/returns/${r.number}`} className="link">
                             {r.number}
                           </Link>
                         </td>

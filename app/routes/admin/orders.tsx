@@ -262,7 +262,7 @@ export default function Orders({ loaderData, actionData: answer }: Route.Compone
                   </td>
                 ) : null}
                 <td className={`${tdClass} font-mono`}>
-                  <RowLink to={`/admin/orders/${o.number}`} className="text-brand-700 hover:underline">
+                  <RowLink to={`/admin/orders/${o.number}`} className="link">
                     {o.number}
                   </RowLink>
                 </td>

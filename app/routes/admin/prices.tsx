@@ -525,7 +525,7 @@ function SkusTab({ loaderData, actionData }: { loaderData: SkusData; actionData?
             {skus.items.map((s) => (
               <tr key={s.id} className={skuPricing?.sku.id === s.id ? "bg-brand-50" : "hover:bg-slate-50"}>
                 <td className={`${tdClass} font-mono`}>
-                  <Link to={linkTo(s.id)} className="text-brand-700 hover:underline">
+                  <Link to={linkTo(s.id)} className="link">
                     {s.code}
                   </Link>
                 </td>
@@ -772,7 +772,7 @@ function CustomersTab({ loaderData, actionData }: { loaderData: CustomersData; a
             {customers.items.map((c) => (
               <tr key={c.id} className={customerPricing?.customer.id === c.id ? "bg-brand-50" : "hover:bg-slate-50"}>
                 <td className={tdClass}>
-                  <Link to={linkTo(c.id)} className="text-brand-700 hover:underline">
+                  <Link to={linkTo(c.id)} className="link">
                     <span className="font-mono">{c.code}</span> {c.name}
                   </Link>
                   <span className="block text-xs text-slate-500">{c.regionName}</span>

@@ -316,7 +316,7 @@ export default function ProductEdit({ loaderData, actionData: answer }: Route.Co
           <span className="text-slate-500">
             {t("products.form.updatedAt")} <DateTime iso={product.updatedAt} />
           </span>
-          <Link to="/admin/products" className="text-brand-700 hover:underline">
+          <Link to="/admin/products" className="link">
             ← {t("products.list.title")}
           </Link>
         </div>

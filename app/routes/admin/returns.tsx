@@ -186,7 +186,7 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
           {items.map((r) => (
             <tr key={r.id} className="hover:bg-slate-50" data-testid="return-row">
               <td className={`${tdClass} font-mono`}>
-                <RowLink to={`/admin/returns/${r.number}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/returns/${r.number}`} className="link">
                   {r.number}
                 </RowLink>
               </td>

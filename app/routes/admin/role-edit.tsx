@@ -231,7 +231,7 @@ export default function RoleEdit({ loaderData, actionData: answer }: Route.Compo
               <ul className="divide-y divide-slate-100 text-sm">
                 {role.holders.map((h) => (
                   <li key={h.id} className="flex items-center justify-between gap-2 py-1.5">
-                    <Link to={`/admin/settings/staff/${h.id}`} className="text-brand-700 hover:underline">
+                    <Link to={`/admin/settings/staff/${h.id}`} className="link">
                       {h.displayName} <span className="font-mono text-xs text-slate-500">{h.username}</span>
                     </Link>
                     <ActiveBadge active={h.active} />

@@ -174,10 +174,7 @@ export default function StaffEdit({ loaderData, actionData: answer }: Route.Comp
           {t("staff.edit.createdAt")} <DateTime iso={account.createdAt} />
         </span>
         <span>{t("staff.edit.sessions", { count: account.sessions })}</span>
-        <Link
-          to={`/admin/settings/audit?objectType=account&objectId=${account.id}`}
-          className="text-brand-700 hover:underline"
-        >
+        <Link to={`/admin/settings/audit?objectType=account&objectId=${account.id}`} className="link">
           {t("staff.edit.viewAudit")}
         </Link>
       </p>

@@ -124,7 +124,7 @@ export default function StaffList({ loaderData }: Route.ComponentProps) {
           {items.map((s) => (
             <tr key={s.id} className="hover:bg-slate-50">
               <td className={`${tdClass} font-mono`}>
-                <RowLink to={`/admin/settings/staff/${s.id}`} className="text-brand-700 hover:underline">
+                <RowLink to={`/admin/settings/staff/${s.id}`} className="link">
                   {s.username}
                 </RowLink>
                 {s.id === viewerId ? <span className="text-xs text-slate-500">{t("staff.common.you")}</span> : null}

@@ -242,7 +242,7 @@ export default function Stock({ loaderData, actionData: answer }: Route.Componen
                 <td className={tdClass}>{s.unit}</td>
                 {canManage ? (
                   <td className={tdClass}>
-                    <Link to={rowLink(row)} className="text-brand-700 hover:underline" preventScrollReset>
+                    <Link to={rowLink(row)} className="link" preventScrollReset>
                       {t("stock.manage")}
                     </Link>
                   </td>

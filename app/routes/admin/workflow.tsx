@@ -100,7 +100,7 @@ function Flow({
           </span>
           <span
             className={`inline-flex items-center gap-1.5 rounded-full px-3 py-1 ring-1 ring-inset ${
-              enabled[s.key] ? statusColor(s.status).badge : "bg-white text-slate-400 line-through ring-slate-200"
+              enabled[s.key] ? statusColor(s.status).tone : "bg-white text-slate-400 line-through ring-slate-200"
             }`}
           >
             {t(`steps.${pipeline}.${s.key}`)}

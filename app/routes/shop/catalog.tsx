@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
 import { Availability } from "../../components/availability";
 import { buttonClass } from "../../components/button";
+import { chipProps } from "../../components/chip";
 import { Money } from "../../components/money";
 import { ProductImage } from "../../components/product-image";
 import { RouteErrorBoundary } from "../../components/route-error";
@@ -64,10 +65,6 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
   // Looked up once for the page, not on each of its 24 cards.
   const fromWord = t("shop.catalog.from");
   const fromPosition = t("shop.catalog.fromPosition");
-  const chip = (active: boolean) =>
-    `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
-      active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
-    }`;
   return (
     <>
       <Form method="get" role="search" className="flex gap-2">
@@ -89,15 +86,15 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
         </button>
       </Form>
       <nav aria-label={t("shop.catalog.categories")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
-        <AppLink to={link({ category: undefined, after: undefined })} className={chip(!query.category)}>
+        <AppLink to={link({ category: undefined, after: undefined })} {...chipProps(!query.category)}>
           {t("shop.catalog.allCategories")}
         </AppLink>
         {categories.map((c) => (
-          <AppLink key={c.id} to={link({ category: String(c.id) })} className={chip(query.category === c.id)}>
+          <AppLink key={c.id} to={link({ category: String(c.id) })} {...chipProps(query.category === c.id)}>
             {c.name}
           </AppLink>
         ))}
-        <AppLink to={link({ fav: query.fav ? undefined : "1" })} className={chip(query.fav === "1")}>
+        <AppLink to={link({ fav: query.fav ? undefined : "1" })} {...chipProps(query.fav === "1")}>
           ★ {t("shop.catalog.favouritesOnly")}
         </AppLink>
       </nav>
@@ -110,27 +107,23 @@ export default function Catalog({ loaderData }: Route.ComponentProps) {
       <ul className="mt-4 grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4">
         {products.map((p) => (
           <li key={p.id}>
-            <RowLink
-              to={`/shop/products/${p.id}`}
-              className="group block h-full overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm hover:border-brand-500"
-              data-testid="product-card"
-            >
+            <RowLink to={`/shop/products/${p.id}`} className="product-card" data-testid="product-card">
               <ProductImage imageId={p.imageId} alt={p.name} className="aspect-square w-full" />
               <div className="p-3">
-                <p className="line-clamp-2 text-sm font-medium text-slate-900 group-hover:text-brand-700">{p.name}</p>
+                <p className="product-card-name">{p.name}</p>
                 <div className="mt-1 flex flex-wrap gap-1">
                   {p.tags.map((tag) => (
-                    <span key={tag} className="rounded bg-rose-50 px-1.5 text-xs text-rose-700">
+                    <span key={tag} className="product-tag">
                       {t(`shop.tags.${tag}`, { defaultValue: tag })}
                     </span>
                   ))}
                 </div>
                 <p className="mt-2 text-base font-semibold text-brand-700">
                   {p.samePrice || fromPosition !== "before" ? null : (
-                    <span className="mr-1 text-xs font-normal text-slate-500">{fromWord}</span>
+                    <span className="aside-note mr-1">{fromWord}</span>
                   )}
                   <Money fen={p.minPrice} />
-                  <span className="ml-1 text-xs font-normal text-slate-500">
+                  <span className="aside-note ml-1">
                     /{p.unit}
                     {p.samePrice || fromPosition !== "after" ? "" : ` ${fromWord}`}
                   </span>

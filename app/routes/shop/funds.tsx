@@ -2,6 +2,7 @@ import { data, Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
+import { chipProps } from "../../components/chip";
 import { KeysetPager } from "../../components/data-table";
 import { Figure, SignedMoney, useFundsFormat } from "../../components/funds-ui";
 import { Notice } from "../../components/notice";
@@ -69,10 +70,6 @@ export default function MyFunds({ loaderData }: Route.ComponentProps) {
   const { money } = useFundsFormat();
   const { funds, ledger, account } = loaderData;
   const { balances } = funds;
-  const chip = (active: boolean) =>
-    `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
-      active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
-    }`;
   return (
     <>
       <h1 className="text-xl font-semibold">{t("funds.shop.title")}</h1>
@@ -114,11 +111,11 @@ export default function MyFunds({ loaderData }: Route.ComponentProps) {
 
       <h2 className="mt-6 text-lg font-semibold">{t("funds.shop.ledgerTitle")}</h2>
       <nav aria-label={t("funds.ledger.account")} className="-mx-4 mt-2 flex gap-2 overflow-x-auto px-4 pb-1">
-        <Link to="/shop/funds" className={chip(account === null)}>
+        <Link to="/shop/funds" {...chipProps(account === null)}>
           {t("funds.ledger.allAccounts")}
         </Link>
         {FUND_ACCOUNTS.map((a) => (
-          <Link key={a} to={`?account=${a}`} className={chip(account === a)}>
+          <Link key={a} to={`?account=${a}`} {...chipProps(account === a)}>
             {t(`funds.accounts.${a}`)}
           </Link>
         ))}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
+import { chipProps } from "../../components/chip";
 import { KeysetPager } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
@@ -38,10 +39,6 @@ export async function loader({ request, context }: Route.LoaderArgs) {
 export default function Orders({ loaderData }: Route.ComponentProps) {
   const { t } = useTranslation();
   const { items, nextCursor, status } = loaderData;
-  const chip = (active: boolean) =>
-    `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
-      active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
-    }`;
   return (
     <>
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -52,11 +49,11 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
         </AppLink>
       </div>
       <nav aria-label={t("shop.orders.status")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
-        <AppLink to="/shop/orders" className={chip(status === null)}>
+        <AppLink to="/shop/orders" {...chipProps(status === null)}>
           {t("shop.orders.allStatuses")}
         </AppLink>
         {STATUSES.map((s) => (
-          <AppLink key={s} to={`?status=${s}`} className={chip(status === s)}>
+          <AppLink key={s} to={`?status=${s}`} {...chipProps(status === s)}>
             {t(`orders.status.${s}`)}
           </AppLink>
         ))}
@@ -65,11 +62,7 @@ export default function Orders({ loaderData }: Route.ComponentProps) {
       <ul className="mt-3 space-y-2">
         {items.map((o) => (
           <li key={o.id}>
-            <RowLink
-              to={`/shop/orders/${o.number}`}
-              className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 bg-white p-3 hover:border-brand-500"
-              data-testid="order-row"
-            >
+            <RowLink to={`/shop/orders/${o.number}`} className="list-card" data-testid="order-row">
               <span>
                 <span className="block font-mono text-sm font-medium">{o.number}</span>
                 <span className="text-xs text-slate-500">

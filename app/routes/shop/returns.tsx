@@ -2,6 +2,7 @@ import { Link } from "react-router";
 import { z } from "zod";
 import { requireCustomer } from "../../auth/guards.server";
 import { buttonClass } from "../../components/button";
+import { chipProps } from "../../components/chip";
 import { KeysetPager } from "../../components/data-table";
 import { DateTime } from "../../components/date-time";
 import { Money } from "../../components/money";
@@ -67,11 +68,6 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   };
 }
 
-const chip = (active: boolean) =>
-  `inline-flex min-h-9 shrink-0 items-center rounded-full px-3 text-sm ring-1 ring-inset ${
-    active ? "bg-brand-600 text-white ring-brand-600" : "bg-white text-slate-700 ring-slate-300"
-  }`;
-
 const tab = (active: boolean) =>
   `inline-flex min-h-10 flex-1 items-center justify-center rounded-md px-3 text-sm sm:flex-none ${
     active ? "bg-white font-semibold text-brand-700 shadow-sm" : "text-slate-600 hover:text-slate-900"
@@ -109,11 +105,11 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
       {view === "returns" ? (
         <>
           <nav aria-label={t("returnsShop.list.status")} className="-mx-4 mt-3 flex gap-2 overflow-x-auto px-4 pb-1">
-            <Link to="/shop/returns" className={chip(status === null)}>
+            <Link to="/shop/returns" {...chipProps(status === null)}>
               {t("shop.orders.allStatuses")}
             </Link>
             {STATUSES.map((s) => (
-              <Link key={s} to={`?status=${s}`} className={chip(status === s)}>
+              <Link key={s} to={`?status=${s}`} {...chipProps(status === s)}>
                 {t(`returns.status.${s}`)}
               </Link>
             ))}
@@ -133,7 +129,7 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
               <li key={r.id}>
                 <RowLink
                   to={`/shop/returns/${encodeURIComponent(r.number)}`}
-                  className="flex flex-wrap items-center justify-between gap-2 rounded-lg border border-slate-200 bg-white p-3 hover:border-brand-500"
+                  className="list-card"
                   data-testid="return-row"
                 >
                   <span className="min-w-0">
