@@ -142,3 +142,26 @@ export function prepared<D, P extends Record<string, unknown>, O>(
     },
   };
 }
+
+/**
+ * Prepared queries for a statement whose shape varies with a few options known before the
+ * values (which optional filters a list was asked for, which search a text needs): one
+ * `prepared` per shape, made on its first use. `build(shape)` may branch on the shape — it is
+ * known when the statement is built — and, as with `prepared`, never on the parameters. The
+ * shapes are the options' combinations, a set fixed by the code, so all of them are kept.
+ */
+export function preparedShapes<S, D, P extends Record<string, unknown>, O>(
+  keyOf: (shape: S) => string,
+  build: (shape: S) => (db: Kysely<D>, params: P) => Compilable<O>,
+): (shape: S) => Prepared<D, P, O> {
+  const byShape = new Map<string, Prepared<D, P, O>>();
+  return (shape) => {
+    const key = keyOf(shape);
+    let statement = byShape.get(key);
+    if (!statement) {
+      statement = prepared(build(shape));
+      byShape.set(key, statement);
+    }
+    return statement;
+  };
+}

@@ -1,9 +1,9 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
-import { prepared } from "../../db/prepared";
+import { prepared, preparedShapes } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { type PriceInputs, type PriceSource, resolvePrice } from "../domain/pricing";
 import { type ShownStock, type StockDisplay, shownStock } from "../domain/settings";
-import { productTextMatches } from "./text-search.server";
+import { productTextCondition, productTextSearch } from "./text-search.server";
 
 export interface CategoryNode {
   id: number;
@@ -68,16 +68,14 @@ export interface PricedSku {
   source: PriceSource;
 }
 
-/** The customer's price for each SKU, by the one pricing rule (three small queries). */
 /** The customer's price level and its discount, the inputs that `resolvePrice` takes from the customer. */
-function customerPriceLevel(db: Kysely<DB>, customerId: number) {
-  return db
+const customerPriceLevel = prepared((db: Kysely<DB>, p: { customerId: number }) =>
+  db
     .selectFrom("customers as c")
     .leftJoin("customer_levels as l", "l.id", "c.level_id")
     .select(["c.level_id", "l.discount_bp"])
-    .where("c.id", "=", customerId)
-    .executeTakeFirst();
-}
+    .where("c.id", "=", p.customerId),
+);
 
 function levelInput(
   customer: { level_id: number | null; discount_bp: number | null } | undefined,
@@ -197,43 +195,71 @@ interface BrowseQuery {
   stockDisplay: StockDisplay;
 }
 
+/** Which of the catalog's optional filters a page asks for: one prepared statement each. */
+interface BrowseShape {
+  search: "phrase" | "like" | null;
+  category: boolean;
+  favourites: boolean;
+  after: boolean;
+}
+
+const browseProducts = preparedShapes(
+  (s: BrowseShape) => `${s.search}|${s.category}|${s.favourites}|${s.after}`,
+  (shape) =>
+    (
+      db: Kysely<DB>,
+      p: { customerId?: number; categoryIds?: number[]; text?: string; after?: number; limit: number },
+    ) => {
+      let qb = db
+        .selectFrom("products as p")
+        .select(["p.id", "p.name", "p.description", "p.tags", "p.category_id"])
+        .where("p.listed", "=", 1)
+        .where((eb) =>
+          eb.exists(
+            eb.selectFrom("skus as s").select("s.id").whereRef("s.product_id", "=", "p.id").where("s.listed", "=", 1),
+          ),
+        );
+      if (shape.category) qb = qb.where("p.category_id", "in", p.categoryIds!);
+      if (shape.search)
+        qb = qb.where(productTextCondition(shape.search, { id: "p.id", searchText: "p.search_text" }, p.text));
+      if (shape.favourites) {
+        qb = qb.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom("favourites as f")
+              .select("f.product_id")
+              .whereRef("f.product_id", "=", "p.id")
+              .where("f.customer_id", "=", p.customerId!),
+          ),
+        );
+      }
+      if (shape.after) qb = qb.where("p.id", ">", p.after!);
+      return qb.orderBy("p.id").limit(p.limit);
+    },
+);
+
 /** The storefront catalog for one customer: listed products with listed SKUs, at its prices. */
 export async function browseCatalog(
   db: Kysely<DB>,
   customerId: number,
   query: BrowseQuery,
 ): Promise<{ items: CatalogCard[]; nextCursor: number | null }> {
-  let qb = db
-    .selectFrom("products as p")
-    .select(["p.id", "p.name", "p.description", "p.tags", "p.category_id"])
-    .where("p.listed", "=", 1)
-    .where((eb) =>
-      eb.exists(
-        eb.selectFrom("skus as s").select("s.id").whereRef("s.product_id", "=", "p.id").where("s.listed", "=", 1),
-      ),
-    );
-  if (query.categoryId) {
-    const ids = descendantIds(await categoryTree(db), query.categoryId);
-    qb = qb.where("p.category_id", "in", ids.length ? ids : [-1]);
-  }
-  const q = query.q?.trim();
-  if (q) qb = qb.where(productTextMatches(db, { id: "p.id", searchText: "p.search_text" }, q));
-  if (query.favouritesOnly) {
-    qb = qb.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("favourites as f")
-          .select("f.product_id")
-          .whereRef("f.product_id", "=", "p.id")
-          .where("f.customer_id", "=", customerId),
-      ),
-    );
-  }
-  if (query.after) qb = qb.where("p.id", ">", query.after);
-  const rows = await qb
-    .orderBy("p.id")
-    .limit(query.limit + 1)
-    .execute();
+  const categoryIds = query.categoryId ? descendantIds(await categoryTree(db), query.categoryId) : undefined;
+  const text = query.q?.trim();
+  const search = text ? productTextSearch(db, text) : null;
+  const shape: BrowseShape = {
+    search: search?.kind ?? null,
+    category: categoryIds !== undefined,
+    favourites: Boolean(query.favouritesOnly),
+    after: Boolean(query.after),
+  };
+  const rows = await browseProducts(shape).execute(db, {
+    limit: query.limit + 1,
+    ...(shape.category ? { categoryIds: categoryIds?.length ? categoryIds : [-1] } : {}),
+    ...(search ? { text: search.value } : {}),
+    ...(shape.favourites ? { customerId } : {}),
+    ...(shape.after ? { after: query.after } : {}),
+  });
   const page = rows.slice(0, query.limit);
   const items = await summarizeProducts(db, customerId, page, query.stockDisplay);
   return { items, nextCursor: rows.length > query.limit ? page[page.length - 1]!.id : null };
@@ -271,30 +297,90 @@ async function summarizeProducts(
 ): Promise<CatalogCard[]> {
   if (!rows.length) return [];
   const productIds = rows.map((r) => r.id);
-  const customer = await customerPriceLevel(db, customerId);
-  // SKU `s`'s units over the active warehouses, in one subquery per SKU; clamped, a SKU short of
-  // stock (or with none) counts 0, not less. Clamped inside the subquery: a CASE over the outer
-  // column made PostgreSQL run the subquery twice.
-  const skuUnits = (eb: ExpressionBuilder<DB & { s: DB["skus"] }, "s">, clamped: boolean) =>
-    eb
-      .selectFrom("stock as st")
-      .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
-      .select((e) => {
-        const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
-        return (clamped ? e.case().when(sum, ">", 0).then(sum).else(0).end() : sum).as("n");
-      })
-      .whereRef("st.sku_id", "=", "s.id")
-      .where("w.active", "=", 1);
-  const [summaries, images] = await Promise.all([
+  const [customer, summaries, images] = await Promise.all([
+    customerPriceLevel.executeTakeFirst(db, { customerId }),
+    productSummaries(stockDisplay).execute(db, { customerId, productIds }),
+    productImages.execute(db, { productIds }),
+  ]);
+  const byProduct = new Map(summaries.map((r) => [r.product_id, r]));
+  const firstImage = new Map<number, number>();
+  for (const image of images) if (!firstImage.has(image.product_id)) firstImage.set(image.product_id, image.image_id);
+  const price = (base: unknown, explicit: unknown, pick: (a: number, b: number) => number) => {
+    const fromBase =
+      base == null
+        ? null
+        : resolvePrice({ basePrice: Number(base), customerPrice: null, level: levelInput(customer, null) }).price;
+    if (explicit == null) return fromBase!;
+    return fromBase == null ? Number(explicit) : pick(fromBase, Number(explicit));
+  };
+  return rows.flatMap((r) => {
+    const summary = byProduct.get(r.id);
+    if (!summary) return [];
+    const minPrice = price(summary.min_base, summary.min_explicit, Math.min);
+    return [
+      {
+        id: r.id,
+        name: r.name,
+        tags: r.tags.split(/\s+/).filter(Boolean),
+        imageId: firstImage.get(r.id) ?? null,
+        skuCount: Number(summary.sku_count),
+        minPrice,
+        samePrice: minPrice === price(summary.max_base, summary.max_explicit, Math.max),
+        unit: String(summary.unit ?? ""),
+        stock: shownStock(Number(summary.units ?? 0), stockDisplay),
+      },
+    ];
+  });
+}
+
+/** The products' images, in their order. */
+const productImages = prepared((db: Kysely<DB>, p: { productIds: number[] }) =>
+  db
+    .selectFrom("product_images")
+    .select(["product_id", "image_id"])
+    .where("product_id", "in", p.productIds)
+    .orderBy("position"),
+);
+
+/** SKU `s`'s units over the active warehouses; clamped, a SKU short of stock (or with none) counts 0, not less. */
+const skuUnits = (eb: ExpressionBuilder<DB & { s: DB["skus"] }, "s">, clamped: boolean) =>
+  eb
+    .selectFrom("stock as st")
+    .innerJoin("warehouses as w", "w.id", "st.warehouse_id")
+    .select((e) => {
+      const sum = e.fn.sum<number>(e("st.on_hand", "-", e.ref("st.reserved")));
+      // Clamped inside the subquery: a CASE over the outer column made PostgreSQL run it twice.
+      return (clamped ? e.case().when(sum, ">", 0).then(sum).else(0).end() : sum).as("n");
+    })
+    .whereRef("st.sku_id", "=", "s.id")
+    .where("w.active", "=", 1);
+
+/**
+ * Each product's card figures at one customer's prices (`summarizeProducts`), one statement per
+ * stock display: its SKUs' count, the cheapest and dearest base prices of those without an
+ * explicit price and the cheapest and dearest explicit ones, the units it shows and the first
+ * SKU's unit. The customer's level is looked up inside, so this runs beside the level's read.
+ */
+const productSummaries = preparedShapes(
+  (stockDisplay: StockDisplay) => stockDisplay,
+  (stockDisplay) => (db: Kysely<DB>, p: { customerId: number; productIds: number[] }) =>
     db
       .selectFrom(
         db
           .selectFrom("skus as s")
           .leftJoin("customer_prices as cp", (join) =>
-            join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", customerId),
+            join.onRef("cp.sku_id", "=", "s.id").on("cp.customer_id", "=", p.customerId),
           )
           .leftJoin("level_prices as lp", (join) =>
-            join.onRef("lp.sku_id", "=", "s.id").on("lp.level_id", "=", customer?.level_id ?? -1),
+            join
+              .onRef("lp.sku_id", "=", "s.id")
+              .on((eb) =>
+                eb(
+                  "lp.level_id",
+                  "=",
+                  eb.selectFrom("customers as c").select("c.level_id").where("c.id", "=", p.customerId),
+                ),
+              ),
           )
           .select((eb) => [
             "s.product_id",
@@ -303,7 +389,7 @@ async function summarizeProducts(
             // Summed only when the dealer sees the quantity.
             stockDisplay === "quantity" ? skuUnits(eb, true).as("available") : eb.lit(0).as("available"),
           ])
-          .where("s.product_id", "in", productIds)
+          .where("s.product_id", "in", p.productIds)
           .where("s.listed", "=", 1)
           .as("x"),
       )
@@ -350,50 +436,8 @@ async function summarizeProducts(
             .as("unit"),
         ];
       })
-      .groupBy("x.product_id")
-      .execute(),
-    productImages(db, productIds),
-  ]);
-  const byProduct = new Map(summaries.map((r) => [r.product_id, r]));
-  const firstImage = new Map<number, number>();
-  for (const image of images) if (!firstImage.has(image.product_id)) firstImage.set(image.product_id, image.image_id);
-  const price = (base: unknown, explicit: unknown, pick: (a: number, b: number) => number) => {
-    const fromBase =
-      base == null
-        ? null
-        : resolvePrice({ basePrice: Number(base), customerPrice: null, level: levelInput(customer, null) }).price;
-    if (explicit == null) return fromBase!;
-    return fromBase == null ? Number(explicit) : pick(fromBase, Number(explicit));
-  };
-  return rows.flatMap((r) => {
-    const summary = byProduct.get(r.id);
-    if (!summary) return [];
-    const minPrice = price(summary.min_base, summary.min_explicit, Math.min);
-    return [
-      {
-        id: r.id,
-        name: r.name,
-        tags: r.tags.split(/\s+/).filter(Boolean),
-        imageId: firstImage.get(r.id) ?? null,
-        skuCount: Number(summary.sku_count),
-        minPrice,
-        samePrice: minPrice === price(summary.max_base, summary.max_explicit, Math.max),
-        unit: String(summary.unit ?? ""),
-        stock: shownStock(Number(summary.units ?? 0), stockDisplay),
-      },
-    ];
-  });
-}
-
-/** The products' images, in their order. */
-function productImages(db: Kysely<DB>, productIds: number[]) {
-  return db
-    .selectFrom("product_images")
-    .select(["product_id", "image_id"])
-    .where("product_id", "in", productIds)
-    .orderBy("position")
-    .execute();
-}
+      .groupBy("x.product_id"),
+);
 
 async function hydrateProducts(
   db: Kysely<DB>,
@@ -412,7 +456,7 @@ async function hydrateProducts(
       .orderBy("position")
       .orderBy("id")
       .execute(),
-    productImages(db, productIds),
+    productImages.execute(db, { productIds }),
   ]);
   const skuIds = skus.map((s) => s.id);
   const [prices, available] = await Promise.all([

@@ -7,10 +7,19 @@ import { isSqliteDb } from "../../db/locking";
  * default escape character, so a typed % or _ would otherwise act as a wildcard there).
  */
 export function containsText(columns: readonly string[], text: string): RawBuilder<boolean> {
-  const pattern = `%${text
+  return matchesLikePattern(columns, likePattern(text));
+}
+
+/** The `like` pattern `containsText` looks for: the text, lower-cased, with a typed backslash, % or _ taken literally. */
+export function likePattern(text: string): string {
+  return `%${text
     .trim()
     .toLowerCase()
     .replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
+
+/** Any of the columns, lower-cased, is like `pattern` (from `likePattern`; a prepared query's parameter). */
+export function matchesLikePattern(columns: readonly string[], pattern: unknown): RawBuilder<boolean> {
   const tests = columns.map((column) => sql`lower(${sql.ref(column)}) like ${pattern} escape '\\'`);
   return sql<boolean>`(${sql.join(tests, sql` or `)})`;
 }
@@ -28,8 +37,23 @@ export function productTextMatches(
   columns: { id: string; searchText: string },
   text: string,
 ): RawBuilder<boolean> {
+  const search = productTextSearch(db, text);
+  return productTextCondition(search.kind, columns, search.value);
+}
+
+/** How `productTextMatches` looks for a text on this database, and the value it looks with. */
+export function productTextSearch(db: Kysely<any>, text: string): { kind: "phrase" | "like"; value: string } {
   const q = text.trim();
-  if (!isSqliteDb(db) || [...q].length < 3) return containsText([columns.searchText], q);
-  const phrase = `"${q.replaceAll('"', '""')}"`;
-  return sql<boolean>`${sql.ref(columns.id)} in (select rowid from products_fts where products_fts match ${phrase})`;
+  if (!isSqliteDb(db) || [...q].length < 3) return { kind: "like", value: likePattern(q) };
+  return { kind: "phrase", value: `"${q.replaceAll('"', '""')}"` };
+}
+
+/** `productTextMatches`'s condition for a search of `kind`; `value` may be a prepared query's parameter. */
+export function productTextCondition(
+  kind: "phrase" | "like",
+  columns: { id: string; searchText: string },
+  value: unknown,
+): RawBuilder<boolean> {
+  if (kind === "like") return matchesLikePattern([columns.searchText], value);
+  return sql<boolean>`${sql.ref(columns.id)} in (select rowid from products_fts where products_fts match ${value})`;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, type Permission } from "../../app/domain/permissions";
 import { productSearchText } from "../../app/domain/product-search";
 import type { StockDisplay } from "../../app/domain/settings";
+import { toggleFavourite } from "../../app/services/cart.server";
 import { browseCatalog, getCatalogProduct, priceSkusForCustomer } from "../../app/services/catalog.server";
 import {
   createCategory,
@@ -527,6 +528,43 @@ describe(`products (${testDbKind()})`, () => {
     const ascending = await list({ q: "m", sort: "name", cursor: descendingCursor, limit: 100 });
     expect(ascending).toEqual(await list({ q: "m", sort: "name", limit: 100 }));
     expect(ascending.filter((n) => names.includes(n))).toEqual([...full].reverse());
+  });
+
+  it("browses the storefront by category with its sub-categories, favourites, short and long text, and pages", async () => {
+    const root = await mustCategory("店面R");
+    const sub = await mustCategory("子类R", root);
+    const other = await mustCategory("其他R");
+    const ids: number[] = [];
+    for (const [i, name] of ["R甲xyz", "R乙xyz", "R丙xyz", "R丁", "R戊"].entries()) {
+      ids.push(await mustCreate(product({ name, categoryId: i < 2 ? root : i < 4 ? sub : other })));
+    }
+    const customer = await makeCustomer(t.db);
+    await toggleFavourite(t.db, customer.id, ids[1]!, NOW);
+    await toggleFavourite(t.db, customer.id, ids[4]!, NOW);
+    const browse = async (query: Omit<Parameters<typeof browseCatalog>[2], "limit" | "stockDisplay">, limit = 24) =>
+      (await browseCatalog(t.db, customer.id, { ...query, limit, stockDisplay: "flag" })).items
+        .map((p) => p.id)
+        .filter((id) => ids.includes(id));
+    expect(await browse({ categoryId: root })).toEqual(ids.slice(0, 4));
+    expect(await browse({ categoryId: sub })).toEqual(ids.slice(2, 4));
+    expect(await browse({ favouritesOnly: true })).toEqual([ids[1], ids[4]]);
+    expect(await browse({ categoryId: root, favouritesOnly: true })).toEqual([ids[1]]);
+    expect(await browse({ q: "xyz" })).toEqual(ids.slice(0, 3)); // three characters: the trigram index
+    expect(await browse({ q: "R丁" })).toEqual([ids[3]]); // two: read without it
+    expect(await browse({ q: "xyz", categoryId: sub })).toEqual([ids[2]]);
+    expect(await browse({ q: "xyz", after: ids[0] })).toEqual(ids.slice(1, 3));
+    // Pages of two by keyset, in each filter: every product once, in id order.
+    for (const query of [{ categoryId: root }, { q: "xyz" }, { favouritesOnly: true }]) {
+      const seen: number[] = [];
+      let after: number | undefined;
+      for (;;) {
+        const page = await browseCatalog(t.db, customer.id, { ...query, after, limit: 2, stockDisplay: "hidden" });
+        seen.push(...page.items.map((p) => p.id).filter((id) => ids.includes(id)));
+        if (page.nextCursor === null) break;
+        after = page.nextCursor;
+      }
+      expect(seen).toEqual(await browse(query, 100));
+    }
   });
 
   it("lets product.view list and read, and only product.manage save", async () => {
