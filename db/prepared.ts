@@ -148,7 +148,9 @@ export function prepared<D, P extends Record<string, unknown>, O>(
  * values (which optional filters a list was asked for, which search a text needs): one
  * `prepared` per shape, made on its first use. `build(shape)` may branch on the shape — it is
  * known when the statement is built — and, as with `prepared`, never on the parameters. The
- * shapes are the options' combinations, a set fixed by the code, so all of them are kept.
+ * shapes are the options' combinations, a set fixed by the code; the first `SHAPE_LIMIT` used
+ * are kept, and past them a shape is built for its call and not kept (a list with many filters
+ * has thousands of combinations, of which a deployment uses a few).
  */
 export function preparedShapes<S, D, P extends Record<string, unknown>, O>(
   keyOf: (shape: S) => string,
@@ -160,8 +162,10 @@ export function preparedShapes<S, D, P extends Record<string, unknown>, O>(
     let statement = byShape.get(key);
     if (!statement) {
       statement = prepared(build(shape));
-      byShape.set(key, statement);
+      if (byShape.size < SHAPE_LIMIT) byShape.set(key, statement);
     }
     return statement;
   };
 }
+
+const SHAPE_LIMIT = 256;

@@ -12,7 +12,7 @@ import {
 } from "./accounts.server";
 import { recordAudit } from "./audit.server";
 import { afterKey, decodeCursor, encodeCursor } from "./keyset.server";
-import { inRegionScope } from "./scope.server";
+import { inRegionScope, regionsOf } from "./scope.server";
 import { assertPermission, type StaffActor } from "./staff-actor.server";
 import { containsText } from "./text-search.server";
 
@@ -222,9 +222,7 @@ export async function customerFormOptions(
   },
 ): Promise<CustomerFormOptions> {
   const [regions, levels, salesReps, warehouses] = await Promise.all([
-    inRegionScope(db.selectFrom("regions").select(["id", "name"]), "id", grant)
-      .orderBy("id")
-      .execute(),
+    regionsOf(db, grant),
     db.selectFrom("customer_levels").select(["id", "name"]).orderBy("position").orderBy("id").execute(),
     db
       .selectFrom("accounts")

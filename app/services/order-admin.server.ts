@@ -1,6 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { forUpdate } from "../../db/locking";
-import { prepared } from "../../db/prepared";
+import { prepared, preparedShapes } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import { dayEndUtc, dayStartUtc, isCalendarDay } from "../domain/day-range";
 import { checkQuantity } from "../domain/order-quantity";
@@ -11,8 +11,7 @@ import { afterKey, type CursorValue, decodeCursor, encodeCursor } from "./keyset
 import { type OrderActor, performOrderAction } from "./order-pipeline.server";
 import { appendOrderEvent } from "./order-timeline.server";
 import { emitEvent } from "./outbox.server";
-import { inRegionScope } from "./scope.server";
-import { containsText } from "./text-search.server";
+import { likePattern, matchesLikePattern } from "./text-search.server";
 
 export const ORDER_SORTS = ["-created", "created", "-payable", "payable", "number", "-number"] as const;
 export type OrderSort = (typeof ORDER_SORTS)[number];
@@ -55,43 +54,36 @@ export async function listOrdersForStaff(
   grant: StaffGrant,
   query: StaffOrderQuery,
 ): Promise<{ items: StaffOrderRow[]; nextCursor: string | null }> {
-  const descending = query.sort.startsWith("-");
   const field = query.sort.replace(/^-/, "") as keyof typeof SORT_COLUMN;
-  const column = SORT_COLUMN[field];
-  let qb = db
-    .selectFrom("orders as o")
-    .innerJoin("customers as c", "c.id", "o.customer_id")
-    .innerJoin("regions as r", "r.id", "o.region_id")
-    .select([
-      "o.id",
-      "o.number",
-      "o.status",
-      "o.version",
-      "c.code as customerCode",
-      "c.name as customerName",
-      "r.name as regionName",
-      "o.payable",
-      "o.created_at as createdAt",
-    ]);
-  qb = inRegionScope(qb, "o.region_id", grant);
-  if (query.status) qb = qb.where("o.status", "=", query.status);
-  if (query.regionId) qb = qb.where("o.region_id", "=", query.regionId);
-  const q = query.customer?.trim();
-  if (q) qb = qb.where(containsText(["c.code", "c.name"], q));
+  const customer = query.customer?.trim();
   const tz = getEnv().APP_TIMEZONE;
-  if (query.from && isCalendarDay(query.from))
-    qb = qb.where("o.created_at", ">=", dayStartUtc(query.from, tz).toISOString());
-  if (query.to && isCalendarDay(query.to)) qb = qb.where("o.created_at", "<", dayEndUtc(query.to, tz).toISOString());
-  if (query.minPayable !== undefined) qb = qb.where("o.payable", ">=", query.minPayable);
-  if (query.maxPayable !== undefined) qb = qb.where("o.payable", "<=", query.maxPayable);
+  const from = query.from && isCalendarDay(query.from) ? dayStartUtc(query.from, tz).toISOString() : undefined;
+  const to = query.to && isCalendarDay(query.to) ? dayEndUtc(query.to, tz).toISOString() : undefined;
   const key = decodeCursor(query.cursor, [field === "payable" ? "number" : "string", "number"]);
-  if (key) qb = qb.where(afterKey([sql.ref(column), sql.ref("o.id")], key, descending));
-  const direction = descending ? "desc" : "asc";
-  const rows = await qb
-    .orderBy(column, direction)
-    .orderBy("o.id", direction)
-    .limit(query.limit + 1)
-    .execute();
+  const shape: StaffOrderShape = {
+    scope: grant.regionIds === null ? "all" : grant.regionIds.length ? "regions" : "none",
+    status: Boolean(query.status),
+    region: Boolean(query.regionId),
+    customer: Boolean(customer),
+    from: from !== undefined,
+    to: to !== undefined,
+    min: query.minPayable !== undefined,
+    max: query.maxPayable !== undefined,
+    sort: query.sort,
+    after: key !== null,
+  };
+  const rows = await staffOrderPage(shape).execute(db, {
+    limit: query.limit + 1,
+    ...(shape.scope === "regions" ? { regionIds: grant.regionIds as number[] } : {}),
+    ...(shape.status ? { status: query.status } : {}),
+    ...(shape.region ? { regionId: query.regionId } : {}),
+    ...(customer ? { customer: likePattern(customer) } : {}),
+    ...(from !== undefined ? { from } : {}),
+    ...(to !== undefined ? { to } : {}),
+    ...(shape.min ? { min: query.minPayable } : {}),
+    ...(shape.max ? { max: query.maxPayable } : {}),
+    ...(key ? { after: key } : {}),
+  });
   const page = rows.slice(0, query.limit).map((r) => ({ ...r, payable: Number(r.payable) }));
   const last = page[page.length - 1];
   const lastKey: CursorValue[] | null = last
@@ -99,6 +91,71 @@ export async function listOrdersForStaff(
     : null;
   return { items: page, nextCursor: rows.length > query.limit && lastKey ? encodeCursor(lastKey) : null };
 }
+
+/** Which of the staff order list's filters a page uses, its scope and its order: one prepared statement each. */
+interface StaffOrderShape {
+  scope: "all" | "regions" | "none";
+  status: boolean;
+  region: boolean;
+  customer: boolean;
+  from: boolean;
+  to: boolean;
+  min: boolean;
+  max: boolean;
+  sort: OrderSort;
+  after: boolean;
+}
+
+const staffOrderPage = preparedShapes(
+  (s: StaffOrderShape) =>
+    `${s.scope}|${s.status}|${s.region}|${s.customer}|${s.from}|${s.to}|${s.min}|${s.max}|${s.sort}|${s.after}`,
+  (shape) =>
+    (
+      db: Kysely<DB>,
+      p: {
+        limit: number;
+        regionIds?: number[];
+        status?: string;
+        regionId?: number;
+        customer?: string;
+        from?: string;
+        to?: string;
+        min?: number;
+        max?: number;
+        after?: CursorValue[];
+      },
+    ) => {
+      const descending = shape.sort.startsWith("-");
+      const column = SORT_COLUMN[shape.sort.replace(/^-/, "") as keyof typeof SORT_COLUMN];
+      let qb = db
+        .selectFrom("orders as o")
+        .innerJoin("customers as c", "c.id", "o.customer_id")
+        .innerJoin("regions as r", "r.id", "o.region_id")
+        .select([
+          "o.id",
+          "o.number",
+          "o.status",
+          "o.version",
+          "c.code as customerCode",
+          "c.name as customerName",
+          "r.name as regionName",
+          "o.payable",
+          "o.created_at as createdAt",
+        ]);
+      if (shape.scope === "regions") qb = qb.where("o.region_id", "in", p.regionIds!);
+      if (shape.scope === "none") qb = qb.where(sql<boolean>`1 = 0`);
+      if (shape.status) qb = qb.where("o.status", "=", p.status!);
+      if (shape.region) qb = qb.where("o.region_id", "=", p.regionId!);
+      if (shape.customer) qb = qb.where(matchesLikePattern(["c.code", "c.name"], p.customer));
+      if (shape.from) qb = qb.where("o.created_at", ">=", p.from!);
+      if (shape.to) qb = qb.where("o.created_at", "<", p.to!);
+      if (shape.min) qb = qb.where("o.payable", ">=", p.min!);
+      if (shape.max) qb = qb.where("o.payable", "<=", p.max!);
+      if (shape.after) qb = qb.where(afterKey([sql.ref(column), sql.ref("o.id")], p.after!, descending));
+      const direction = descending ? "desc" : "asc";
+      return qb.orderBy(column, direction).orderBy("o.id", direction).limit(p.limit);
+    },
+);
 
 export interface Amendment {
   version: number;

@@ -41,3 +41,19 @@ export function orderByNumberIn<O>(base: (db: Kysely<DB>, number: string) => Sel
         ? by.regions.executeTakeFirst(db, { number, regionIds: scope.regionIds.length ? [...scope.regionIds] : [-1] })
         : by.any.executeTakeFirst(db, { number });
 }
+
+const regionsIn = {
+  all: prepared((db: Kysely<DB>, _p: Record<string, never>) =>
+    db.selectFrom("regions").select(["id", "name"]).orderBy("id"),
+  ),
+  some: prepared((db: Kysely<DB>, p: { regionIds: number[] }) =>
+    db.selectFrom("regions").select(["id", "name"]).where("id", "in", p.regionIds).orderBy("id"),
+  ),
+};
+
+/** The regions a staff member works in, in id order: every region for one not limited to some. */
+export async function regionsOf(db: Kysely<DB>, grant: StaffGrant): Promise<Array<{ id: number; name: string }>> {
+  if (grant.regionIds === null) return regionsIn.all.execute(db, {});
+  if (!grant.regionIds.length) return [];
+  return regionsIn.some.execute(db, { regionIds: [...grant.regionIds] });
+}

@@ -1,7 +1,7 @@
 import SQLite from "better-sqlite3";
 import { Kysely, NoResultError, SqliteDialect, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { prepared } from "../../db/prepared";
+import { prepared, preparedShapes } from "../../db/prepared";
 
 interface T {
   items: { id: number; name: string; qty: number; kind: string };
@@ -153,5 +153,46 @@ describe("prepared queries", () => {
       k.selectFrom("items").select("id").where("name", "=", `${p.ids[0]}`),
     );
     await expect(reads.execute(db, { ids: [1] })).rejects.toThrow(/parameter "ids\[0\]" was read/);
+  });
+
+  it("keeps one statement per shape: filters chosen by the shape, values from each call", async () => {
+    let builds = 0;
+    const list = preparedShapes(
+      (s: { kind: boolean; min: boolean; desc: boolean }) => `${s.kind}|${s.min}|${s.desc}`,
+      (s) => (k: Kysely<T>, p: { kind?: string; min?: number }) => {
+        builds++;
+        let qb = k.selectFrom("items").select("id");
+        if (s.kind) qb = qb.where("kind", "=", p.kind!);
+        if (s.min) qb = qb.where("qty", ">=", p.min!);
+        return qb.orderBy("id", s.desc ? "desc" : "asc");
+      },
+    );
+    const ids = async (s: { kind: boolean; min: boolean; desc: boolean }, p: { kind?: string; min?: number }) =>
+      (await list(s).execute(db, p)).map((r) => r.id);
+    for (let round = 0; round < 2; round++) {
+      expect(await ids({ kind: false, min: false, desc: false }, {})).toEqual([1, 2, 3]);
+      expect(await ids({ kind: true, min: false, desc: false }, { kind: "x" })).toEqual([1, 3]);
+      expect(await ids({ kind: true, min: false, desc: false }, { kind: "y" })).toEqual([2]);
+      expect(await ids({ kind: true, min: true, desc: true }, { kind: "x", min: 6 })).toEqual([3]);
+      expect(await ids({ kind: false, min: true, desc: true }, { min: 6 })).toEqual([3, 2]);
+    }
+    expect(builds).toBe(4); // four shapes, each built once over both rounds
+  });
+
+  it("past 256 shapes builds a shape for its call and keeps it not", async () => {
+    let builds = 0;
+    const byId = preparedShapes(
+      (n: number) => String(n),
+      (n) => (k: Kysely<T>, p: { id: number }) => {
+        builds++;
+        return k
+          .selectFrom("items")
+          .select((eb) => [eb.val(n).as("n"), "id"])
+          .where("id", "=", p.id);
+      },
+    );
+    for (let round = 0; round < 2; round++)
+      for (let n = 0; n < 300; n++) expect(await byId(n).executeTakeFirst(db, { id: 2 })).toEqual({ n, id: 2 });
+    expect(builds).toBe(256 + 44 * 2);
   });
 });

@@ -7,6 +7,7 @@ import { UserMenu } from "../../components/user-menu";
 import { getDatabase } from "../../db.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { queueCountsFor } from "../../services/queues.server";
+import { regionsOf } from "../../services/scope.server";
 import type { Route } from "./+types/layout";
 import { CONSOLE_NAV } from "./nav";
 
@@ -21,17 +22,13 @@ export const middleware: Route.MiddlewareFunction[] = [
 export async function loader({ request, context }: Route.LoaderArgs) {
   const viewer = requireStaff(request, context);
   const { grant } = viewer;
-  const regions = grant.regionIds?.length
-    ? await getDatabase()
-        .db.selectFrom("regions")
-        .select("name")
-        .where("id", "in", grant.regionIds as number[])
-        .orderBy("id")
-        .execute()
-    : [];
+  const { db } = getDatabase();
   // The "待我处理" queues this member works, with counts in their regions: read once here for
   // the menu (order queues, under 订单) and the dashboard (all of them).
-  const queues = await queueCountsFor(getDatabase().db, grant);
+  const [regions, queues] = await Promise.all([
+    grant.regionIds === null ? [] : regionsOf(db, grant),
+    queueCountsFor(db, grant),
+  ]);
   return {
     queues: queues.map((q) => ({ pipeline: q.pipeline, key: q.step.key, status: q.step.status, count: q.count })),
     user: {

@@ -18,6 +18,7 @@ import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { listOrdersForStaff, ORDER_SORTS } from "../../services/order-admin.server";
 import { performOrderAction } from "../../services/order-pipeline.server";
+import { regionsOf } from "../../services/scope.server";
 import type { Route } from "./+types/orders";
 
 const STATUSES = [...ORDER_PIPELINE.steps.map((s) => s.status), "completed", "sent_back", "cancelled"] as const;
@@ -66,14 +67,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       cursor: query.cursor,
       limit: 50,
     }),
-    db
-      .selectFrom("regions")
-      .select(["id", "name"])
-      .$if(viewer.grant.regionIds !== null, (qb) =>
-        qb.where("id", "in", viewer.grant.regionIds?.length ? (viewer.grant.regionIds as number[]) : [-1]),
-      )
-      .orderBy("id")
-      .execute(),
+    regionsOf(db, viewer.grant),
   ]);
   const step = ORDER_PIPELINE.steps.find((s) => s.status === query.status);
   const t = getI18n(context).t;
