@@ -61,6 +61,8 @@ export const en: Resources = {
     search: "Search",
     next: "Next page",
     first: "First page",
+    pageSize: "Rows per page",
+    perPage: "{{count}} per page",
     noResults: "No records match.",
     active: "Active",
     disabled: "Disabled",

@@ -62,6 +62,8 @@ export const zhCN = {
     search: "搜索",
     next: "下一页",
     first: "第一页",
+    pageSize: "每页条数",
+    perPage: "每页 {{count}} 条",
     noResults: "没有符合条件的记录。",
     active: "启用",
     disabled: "已停用",

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { prepared } from "../../db/prepared";
 import type { DB } from "../../db/schema";
 import type { BusinessSettings } from "../domain/settings";
 import { type CheckedLine, checkLines, type LineRequest } from "./order-lines.server";
@@ -106,13 +107,17 @@ export async function removeFromCart(db: Kysely<DB>, customerId: number, skuIds:
 }
 
 export async function cartCount(db: Kysely<DB>, customerId: number): Promise<number> {
-  const row = await db
-    .selectFrom("cart_items")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("customer_id", "=", customerId)
-    .executeTakeFirst();
+  const row = await cartLines.executeTakeFirst(db, { customerId });
   return Number(row?.n ?? 0);
 }
+
+/** The storefront's header badge on every page: a prepared count. */
+const cartLines = prepared((db: Kysely<DB>, p: { customerId: number }) =>
+  db
+    .selectFrom("cart_items")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("customer_id", "=", p.customerId),
+);
 
 export type { LineRequest };
 

@@ -14,14 +14,12 @@ export interface CategoryNode {
 
 /** The top-level categories, in menu order: the storefront's chips (one indexed read, not the tree). */
 export async function rootCategories(db: Kysely<DB>): Promise<Array<{ id: number; name: string }>> {
-  return db
-    .selectFrom("categories")
-    .select(["id", "name"])
-    .where("parent_id", "is", null)
-    .orderBy("position")
-    .orderBy("id")
-    .execute();
+  return topCategories.execute(db, {});
 }
+
+const topCategories = prepared((db: Kysely<DB>, _p: Record<string, never>) =>
+  db.selectFrom("categories").select(["id", "name"]).where("parent_id", "is", null).orderBy("position").orderBy("id"),
+);
 
 export async function categoryTree(db: Kysely<DB>): Promise<CategoryNode[]> {
   const rows = await db

@@ -168,4 +168,29 @@ describe("region scope", () => {
     // Other suites on this database may have added customers of their own.
     expect(await customerCodes(page)).toEqual(expect.arrayContaining(["C0001", "C0002", "C0003", "C0004", "C0005"]));
   });
+
+  test("a console list opens at 20 rows and keeps a chosen 50 or 100 in its address and its next page", async () => {
+    const { page } = await newBrowser();
+    await login(page, baseUrl(), "admin");
+    // The audit log has well over 100 entries by now (every sign-in and change writes one).
+    await open(page, `${baseUrl()}/admin/settings/audit`);
+    const rows = page.locator("main tbody tr");
+    expect(await rows.count()).toBe(20);
+    const sizes = page.getByTestId("page-sizes");
+    expect(await sizes.locator('[aria-current="true"]').innerText()).toBe("20");
+    await sizes.getByRole("link", { name: "每页 50 条" }).click();
+    await page.waitForURL((url) => url.searchParams.get("size") === "50");
+    await expect.poll(() => rows.count()).toBe(50);
+    expect(await sizes.locator('[aria-current="true"]').innerText()).toBe("50");
+    const firstOfFifty = await textOf(rows.first());
+    await page.getByRole("link", { name: "下一页" }).click();
+    await page.waitForURL((url) => url.searchParams.has("cursor"));
+    expect(new URL(page.url()).searchParams.get("size")).toBe("50");
+    await expect.poll(async () => (await textOf(rows.first())) !== firstOfFifty).toBe(true);
+    await screenshot(page, "console-page-sizes");
+    // Back to 20: the first page again, and no size in the address.
+    await sizes.getByRole("link", { name: "每页 20 条" }).click();
+    await page.waitForURL((url) => !url.searchParams.has("size") && !url.searchParams.has("cursor"));
+    await expect.poll(() => rows.count()).toBe(20);
+  });
 });

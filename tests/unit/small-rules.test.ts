@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { safeRedirectPath } from "../../app/auth/redirects";
 import { getEnv } from "../../app/env.server";
+import { pageSizeOf } from "../../app/http/page-size";
 import { formatDate, formatDateTime, formatMoney } from "../../app/i18n/format";
 import { parseDatabaseUrl } from "../../db/client";
 
@@ -108,5 +109,17 @@ describe("formatMoney and the times, against Intl", () => {
         new Date("2026-11-29T13:00:00Z"),
       ),
     );
+  });
+});
+
+describe("rows per page of a console list", () => {
+  it("is 20 unless the address asks for one of 50 or 100", () => {
+    const of = (query: string) => pageSizeOf(new URLSearchParams(query));
+    expect(of("")).toBe(20);
+    expect(of("size=50")).toBe(50);
+    expect(of("size=100&cursor=x")).toBe(100);
+    for (const other of ["size=20", "size=10", "size=1000", "size=50.5", "size=-50", "size=abc", "size="]) {
+      expect(of(other), other).toBe(20);
+    }
   });
 });

@@ -9,6 +9,7 @@ import { SettingsTabs } from "../../components/staff-admin-ui";
 import { getDatabase } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { auditFilterFromUrl } from "../../forms/audit-filter";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { auditVocabulary, listAuditLog } from "../../services/audit-log.server";
@@ -24,7 +25,11 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const filter = auditFilterFromUrl(url, getEnv().APP_TIMEZONE);
   const { db } = getDatabase();
   const [page, vocabulary] = await Promise.all([
-    listAuditLog(db, { ...filter.query, beforeId: filter.cursor, limit: 50 }),
+    listAuditLog(db, {
+      ...filter.query,
+      beforeId: filter.cursor,
+      limit: pageSizeOf(new URL(request.url).searchParams),
+    }),
     auditVocabulary(db),
   ]);
   const exportParams = new URLSearchParams(url.searchParams);
@@ -272,7 +277,7 @@ export default function AuditLog({ loaderData }: Route.ComponentProps) {
           {items.length === 0 ? <EmptyRow colSpan={5}>{t("common.noResults")}</EmptyRow> : null}
         </tbody>
       </DataTable>
-      <KeysetPager nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
+      <KeysetPager pageSizes nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
     </>
   );
 }

@@ -7,6 +7,7 @@ import { DataTable, EmptyRow, KeysetPager, SortHeader, tdClass, thClass } from "
 import { RouteErrorBoundary } from "../../components/route-error";
 import { RowLink } from "../../components/row-link";
 import { getDatabase } from "../../db.server";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { CUSTOMER_SORTS, customerFormOptions, listCustomers } from "../../services/customers.server";
@@ -46,7 +47,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       status: query.status,
       sort: query.sort,
       after: query.after,
-      limit: 50,
+      limit: pageSizeOf(new URL(request.url).searchParams),
     }),
     customerFormOptions(db, viewer.grant),
   ]);
@@ -182,6 +183,7 @@ export default function Customers({ loaderData }: Route.ComponentProps) {
         </tbody>
       </DataTable>
       <KeysetPager
+        pageSizes
         nextCursor={nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}

@@ -26,6 +26,7 @@ import {
 } from "../../forms/funds-form";
 import { useZodForm } from "../../forms/use-zod-form";
 import { fenToYuanInput, parseForm } from "../../http/forms";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import {
@@ -89,7 +90,7 @@ export async function loader({ request, params, context }: Route.LoaderArgs) {
       to: query.to,
       q: query.q,
       after: query.after,
-      limit: 50,
+      limit: pageSizeOf(new URL(request.url).searchParams),
     }),
     canManage && query.reverse !== undefined
       ? listLedger(db, scope, customerId, { entryId: query.reverse, limit: 1 })
@@ -367,6 +368,7 @@ export default function CustomerFunds({ loaderData, actionData: answer }: Route.
       </Form>
       <LedgerTable entries={ledger.items} reverseLink={canManage ? reverseLink : null} />
       <KeysetPager
+        pageSizes
         nextCursor={ledger.nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}

@@ -15,6 +15,7 @@ import { BALANCE_FILTERS, BALANCE_SORTS } from "../../domain/funds";
 import { bpToPercent, rebateShareSchema } from "../../forms/funds-form";
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { customerFormOptions } from "../../services/customers.server";
@@ -53,7 +54,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       filter: query.filter,
       sort: query.sort,
       after: query.after,
-      limit: 50,
+      limit: pageSizeOf(new URL(request.url).searchParams),
     }),
     customerFormOptions(db, viewer.grant),
     getSettings(db),
@@ -212,6 +213,7 @@ export default function FundBalances({ loaderData, actionData: answer }: Route.C
         </tbody>
       </DataTable>
       <KeysetPager
+        pageSizes
         nextCursor={nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}

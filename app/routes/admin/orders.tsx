@@ -14,6 +14,7 @@ import { useActionResult } from "../../components/use-action-result";
 import { getDatabase } from "../../db.server";
 import { ORDER_PIPELINE } from "../../domain/order-pipeline";
 import { parseYuanToFen } from "../../http/forms";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { listOrdersForStaff, ORDER_SORTS } from "../../services/order-admin.server";
@@ -65,7 +66,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       maxPayable: query.max ? (parseYuanToFen(query.max) ?? undefined) : undefined,
       sort: query.sort,
       cursor: query.cursor,
-      limit: 50,
+      limit: pageSizeOf(new URL(request.url).searchParams),
     }),
     regionsOf(db, viewer.grant),
   ]);
@@ -293,7 +294,7 @@ export default function Orders({ loaderData, actionData: answer }: Route.Compone
           </div>
         ) : null}
       </Form>
-      <KeysetPager nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
+      <KeysetPager pageSizes nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
     </>
   );
 }

@@ -13,6 +13,7 @@ import { getDatabase } from "../../db.server";
 import { dayEndUtc, dayStartUtc } from "../../domain/day-range";
 import { getEnv } from "../../env.server";
 import { RETURN_STATUSES, returnsQuerySchema } from "../../forms/returns-admin-form";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { listReturns } from "../../services/returns.server";
@@ -39,7 +40,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const page = await listReturns(
     getDatabase().db,
     { kind: "staff", grant: viewer.grant },
-    { status: query.status, q: query.q, ...periodOf(query), before: query.cursor, limit: 50 },
+    {
+      status: query.status,
+      q: query.q,
+      ...periodOf(query),
+      before: query.cursor,
+      limit: pageSizeOf(new URL(request.url).searchParams),
+    },
   );
   const exportParams = new URLSearchParams(url.searchParams);
   exportParams.delete("cursor");
@@ -229,7 +236,7 @@ export default function Returns({ loaderData }: Route.ComponentProps) {
           ) : null}
         </tbody>
       </DataTable>
-      <KeysetPager nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
+      <KeysetPager pageSizes nextCursor={nextCursor} labels={{ first: t("common.first"), next: t("common.next") }} />
     </>
   );
 }

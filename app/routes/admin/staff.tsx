@@ -9,6 +9,7 @@ import { RouteErrorBoundary } from "../../components/route-error";
 import { RowLink } from "../../components/row-link";
 import { ActiveBadge, roleLabel, SettingsTabs } from "../../components/staff-admin-ui";
 import { getDatabase } from "../../db.server";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { listStaff, staffFormOptions } from "../../services/staff-admin.server";
@@ -36,7 +37,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const query = querySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { db } = getDatabase();
   const [page, options] = await Promise.all([
-    listStaff(db, { q: query.q, roleId: query.role, status: query.status, after: query.after, limit: 50 }),
+    listStaff(db, {
+      q: query.q,
+      roleId: query.role,
+      status: query.status,
+      after: query.after,
+      limit: pageSizeOf(new URL(request.url).searchParams),
+    }),
     staffFormOptions(db),
   ]);
   const t = getI18n(context).t;
@@ -150,6 +157,7 @@ export default function StaffList({ loaderData }: Route.ComponentProps) {
         </tbody>
       </DataTable>
       <KeysetPager
+        pageSizes
         nextCursor={nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}

@@ -10,6 +10,7 @@ import { getDatabase } from "../../db.server";
 import { dayEndUtc, dayStartUtc, isCalendarDay } from "../../domain/day-range";
 import { STOCK_MOVEMENT_KINDS } from "../../domain/stock-movements";
 import { getEnv } from "../../env.server";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import { listStockMovements } from "../../services/stock.server";
@@ -52,7 +53,7 @@ export async function loader({ request, context }: Route.LoaderArgs) {
       to: query.to ? dayEndUtc(query.to, timeZone).toISOString() : undefined,
       sort: query.sort,
       after: query.after,
-      limit: 50,
+      limit: pageSizeOf(new URL(request.url).searchParams),
       grant: viewer.grant,
     }),
     listWarehouses(db),
@@ -189,6 +190,7 @@ export default function StockMovements({ loaderData }: Route.ComponentProps) {
         </tbody>
       </DataTable>
       <KeysetPager
+        pageSizes
         nextCursor={nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}

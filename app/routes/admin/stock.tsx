@@ -12,6 +12,7 @@ import { getDatabase } from "../../db.server";
 import { adjustSchema, initialStockSchema, stocktakeSchema } from "../../forms/stock-form";
 import { useZodForm } from "../../forms/use-zod-form";
 import { parseForm } from "../../http/forms";
+import { pageSizeOf } from "../../http/page-size";
 import { getI18n } from "../../i18n/i18n.server";
 import { useTranslation } from "../../i18n/use-translation";
 import {
@@ -55,7 +56,13 @@ export async function loader({ request, context }: Route.LoaderArgs) {
   const canManage = viewer.grant.permissions.has("stock.manage");
   const [skuId, warehouseId] = query.row ? query.row.split("-").map(Number) : [];
   const [page, warehouses, selected] = await Promise.all([
-    listStock(db, { q: query.q, warehouseId: query.warehouse, sort: query.sort, after: query.after, limit: 50 }),
+    listStock(db, {
+      q: query.q,
+      warehouseId: query.warehouse,
+      sort: query.sort,
+      after: query.after,
+      limit: pageSizeOf(new URL(request.url).searchParams),
+    }),
     listWarehouses(db),
     canManage && skuId && warehouseId ? getStockLevel(db, skuId, warehouseId) : null,
   ]);
@@ -254,6 +261,7 @@ export default function Stock({ loaderData, actionData: answer }: Route.Componen
         </tbody>
       </DataTable>
       <KeysetPager
+        pageSizes
         nextCursor={nextCursor}
         param="after"
         labels={{ first: t("common.first"), next: t("common.next") }}
