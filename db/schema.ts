@@ -148,6 +148,8 @@ export interface DB {
     multiple: Generated<number>;
     listed: Generated<number>;
     position: Generated<number>;
+    /** 1 once a price row (customer's or level's) named this SKU; set by triggers, never cleared (migration 0013). */
+    priced: Generated<number>;
     created_at: string;
     updated_at: string;
   };

@@ -11,7 +11,7 @@ import * as m0009 from "./0009_webhooks";
 import * as m0010 from "./0010_bench_indexes";
 import * as m0011 from "./0011_product_search_index";
 import * as m0012 from "./0012_outbox_due";
-import * as m0013 from "./0013_sku_card_index";
+import * as m0013 from "./0013_catalog_cards";
 
 /** Every migration, in order. Listed by hand so bundlers and tsx see the same set. */
 export const migrations: Record<string, Migration> = {
@@ -27,5 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010_bench_indexes": m0010,
   "0011_product_search_index": m0011,
   "0012_outbox_due": m0012,
-  "0013_sku_card_index": m0013,
+  "0013_catalog_cards": m0013,
 };

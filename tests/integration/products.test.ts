@@ -845,6 +845,45 @@ describe(`prices (${testDbKind()})`, () => {
     expect((await browse("quantity")).items[0]!.stock).toEqual({ inStock: true, available: 1 });
   });
 
+  it("finds an explicit price on the card whoever wrote it, and stays right when it is removed", async () => {
+    const customer = await makeCustomer(t.db);
+    const level = await createLevel(t.db, admin, { code: "TRIG", name: "触发级别", discountBp: 10_000 }, NOW);
+    const levelId = level.ok ? level.id : 0;
+    const word = `价格${Date.now().toString(36)}`;
+    const productId = await mustCreate(
+      product({ name: `${word}商品`, skus: [sku({ basePrice: 1000 }), sku({ basePrice: 2000 })] }),
+    );
+    const [a, b] = (await getProduct(t.db, admin.grant, productId))!.skus;
+    const card = async () => {
+      const [item] = (await browseCatalog(t.db, customer.id, { q: word, limit: 24, stockDisplay: "hidden" })).items;
+      const prices = (await getCatalogProduct(t.db, customer.id, productId))!.skus.map((s) => s.price);
+      // The card agrees with the product page's prices.
+      expect(item!.minPrice).toBe(Math.min(...prices));
+      expect(item!.samePrice).toBe(prices.every((p) => p === prices[0]));
+      return { min: item!.minPrice, same: item!.samePrice };
+    };
+    const priced = async () =>
+      (await t.db.selectFrom("skus").select("priced").where("product_id", "=", productId).orderBy("id").execute()).map(
+        (r) => Number(r.priced),
+      );
+    expect(await card()).toEqual({ min: 1000, same: false });
+    expect(await priced()).toEqual([0, 0]);
+    // Rows written straight into the tables (as an import or a script might): the triggers mark the SKUs.
+    await t.db.insertInto("customer_prices").values({ customer_id: customer.id, sku_id: b!.id, price: 500 }).execute();
+    expect(await priced()).toEqual([0, 1]);
+    expect(await card()).toEqual({ min: 500, same: false });
+    await t.db.updateTable("customers").set({ level_id: levelId }).where("id", "=", customer.id).execute();
+    await t.db.insertInto("level_prices").values({ level_id: levelId, sku_id: a!.id, price: 500 }).execute();
+    expect(await priced()).toEqual([1, 1]);
+    expect(await card()).toEqual({ min: 500, same: true });
+    // Removed: the mark stays (a lookup that finds nothing), the card goes back to the base price.
+    await t.db.deleteFrom("customer_prices").where("sku_id", "=", b!.id).execute();
+    expect(await priced()).toEqual([1, 1]);
+    expect(await card()).toEqual({ min: 500, same: false });
+    await setCustomerPrice(t.db, admin, { customerId: customer.id, skuId: b!.id, price: 400 }, NOW);
+    expect(await card()).toEqual({ min: 400, same: false });
+  });
+
   it("shows and changes region-limited staff's own regions' customers only", async () => {
     const east = await makeRegion(t.db, "华东Q");
     const south = await makeRegion(t.db, "华南Q");
