@@ -177,11 +177,11 @@ describe("region scope", () => {
     const rows = page.locator("main tbody tr");
     expect(await rows.count()).toBe(20);
     const sizes = page.getByTestId("page-sizes");
-    expect(await sizes.locator('[aria-current="true"]').innerText()).toBe("20");
+    expect(await sizes.locator('[aria-current="true"]').textContent()).toBe("20");
     await sizes.getByRole("link", { name: "每页 50 条" }).click();
     await page.waitForURL((url) => url.searchParams.get("size") === "50");
     await expect.poll(() => rows.count()).toBe(50);
-    expect(await sizes.locator('[aria-current="true"]').innerText()).toBe("50");
+    expect(await sizes.locator('[aria-current="true"]').textContent()).toBe("50");
     const firstOfFifty = await textOf(rows.first());
     await page.getByRole("link", { name: "下一页" }).click();
     await page.waitForURL((url) => url.searchParams.has("cursor"));
