@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
+import { isSqliteDb } from "../../db/locking";
 import type { DB } from "../../db/schema";
 import { sweepAutoReceipt } from "./order-admin.server";
 import { drainOutbox, type OutboxHandler } from "./outbox-sender.server";
@@ -9,7 +10,8 @@ import { webhookFanOut } from "./webhooks.server";
 
 /**
  * Periodic work every app process runs: auto-receipt, the outbox sender (which fans events out
- * into webhook deliveries), the webhook sender, expired sessions.
+ * into webhook deliveries), the webhook sender, expired sessions, and on SQLite the planner's
+ * statistics (PostgreSQL's autovacuum keeps its own).
  * Each job is safe when several processes run it at once (compare-and-set, leases), and
  * holds nothing in memory between runs.
  */
@@ -43,6 +45,9 @@ export function startBackgroundJobs(
       sweepAutoReceipt(db, (await getSettings(db)).autoReceiptDays, new Date()),
     ),
     every("sessions", 60 * 60_000, () => deleteExpiredSessions(db, new Date())),
+    // As db/client.ts does when it opens the database (refreshSqliteStatistics): tables that
+    // grew or shrank much since their statistics were taken are sampled again.
+    ...(isSqliteDb(db) ? [every("statistics", 60 * 60_000, () => sql`pragma optimize = 0x10002`.execute(db))] : []),
   ];
   return async () => {
     for (const timer of timers) clearInterval(timer);

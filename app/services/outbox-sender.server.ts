@@ -21,7 +21,9 @@ const LEASE_MS = 60_000;
  * a taken row is not due again until its lease ends), so each is handled by one sender at a
  * time, and one that failed is retried later with backoff. The claim and the delivered mark are
  * one statement per batch, not per event: under load the sender's commits otherwise queued
- * behind (and between) the requests' own (issue 9).
+ * behind (and between) the requests' own (issue 9). Each is a transaction of its own, so on
+ * SQLite it joins the requests' group commit: as a lone statement each waited for an fsync of
+ * its own, ~15 ms with the event loop blocked, twice a batch (issue 9).
  */
 export async function sendOutbox(
   db: Kysely<DB>,
@@ -39,21 +41,23 @@ export async function sendOutbox(
     .limit(batch)
     .execute();
   if (!candidates.length) return 0;
-  const claimed = await db
-    .updateTable("outbox")
-    .set((eb) => ({
-      attempts: eb("attempts", "+", 1),
-      available_at: new Date(now.getTime() + LEASE_MS).toISOString(),
-    }))
-    .where(
-      "id",
-      "in",
-      candidates.map((c) => c.id),
-    )
-    .where("delivered_at", "is", null)
-    .where("available_at", "<=", at) // another process has not taken it meanwhile
-    .returningAll()
-    .execute();
+  const claimed = await db.transaction().execute((trx) =>
+    trx
+      .updateTable("outbox")
+      .set((eb) => ({
+        attempts: eb("attempts", "+", 1),
+        available_at: new Date(now.getTime() + LEASE_MS).toISOString(),
+      }))
+      .where(
+        "id",
+        "in",
+        candidates.map((c) => c.id),
+      )
+      .where("delivered_at", "is", null)
+      .where("available_at", "<=", at) // another process has not taken it meanwhile
+      .returningAll()
+      .execute(),
+  );
   claimed.sort((a, b) => a.id - b.id);
   const delivered: number[] = [];
   for (const row of claimed) {
@@ -82,10 +86,14 @@ export async function sendOutbox(
   }
   if (delivered.length) {
     await db
-      .updateTable("outbox")
-      .set({ delivered_at: new Date().toISOString(), last_error: null })
-      .where("id", "in", delivered)
-      .execute();
+      .transaction()
+      .execute((trx) =>
+        trx
+          .updateTable("outbox")
+          .set({ delivered_at: new Date().toISOString(), last_error: null })
+          .where("id", "in", delivered)
+          .execute(),
+      );
   }
   return delivered.length;
 }
