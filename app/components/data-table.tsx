@@ -93,7 +93,7 @@ export function KeysetPager({
   const linkClass =
     "inline-flex min-h-10 items-center rounded-md bg-white px-4 text-sm ring-1 ring-inset ring-slate-300 hover:bg-slate-50";
   return (
-    <nav className="mt-3 flex flex-wrap items-center gap-2" aria-label="pagination">
+    <nav className="mt-3 flex flex-wrap items-center gap-2" aria-label={t("common.pagination")}>
       {onFirstPage ? null : (
         <AppLink to={with_({ [param]: null })} className={linkClass}>
           {labels.first}

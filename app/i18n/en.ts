@@ -62,6 +62,7 @@ export const en: Resources = {
     next: "Next page",
     first: "First page",
     pageSize: "Rows per page",
+    pagination: "Pagination",
     perPage: "{{count}} per page",
     noResults: "No records match.",
     active: "Active",

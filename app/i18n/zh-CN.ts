@@ -63,6 +63,7 @@ export const zhCN = {
     next: "下一页",
     first: "第一页",
     pageSize: "每页条数",
+    pagination: "分页",
     perPage: "每页 {{count}} 条",
     noResults: "没有符合条件的记录。",
     active: "启用",

@@ -160,7 +160,7 @@ export default function ReportPayment({ loaderData, actionData: answer }: Route.
           </li>
         ))}
       </ul>
-      <nav className="mt-3 flex gap-2" aria-label="pagination">
+      <nav className="mt-3 flex gap-2" aria-label={t("common.pagination")}>
         {nextCursor ? (
           <Link
             to={`?cursor=${nextCursor}`}
