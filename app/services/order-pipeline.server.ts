@@ -93,6 +93,21 @@ interface LoadedOrder {
   default_warehouse_id: number | null;
 }
 
+/** What an action reads of the order it acts on: its state, money and warehouse, and its customer's default warehouse. */
+const ACTED_ON_COLUMNS = [
+  "o.id",
+  "o.number",
+  "o.status",
+  "o.version",
+  "o.customer_id",
+  "o.region_id",
+  "o.reserved",
+  "o.paid_amount",
+  "o.payable",
+  "o.warehouse_id",
+  "c.default_warehouse_id",
+] as const;
+
 /** An order with its customer's default warehouse, by number in a scope, locked on PostgreSQL. */
 const orderForUpdateIn = orderByNumberIn((db, number) =>
   forUpdate(
@@ -100,19 +115,7 @@ const orderForUpdateIn = orderByNumberIn((db, number) =>
     db
       .selectFrom("orders as o")
       .innerJoin("customers as c", "c.id", "o.customer_id")
-      .select([
-        "o.id",
-        "o.number",
-        "o.status",
-        "o.version",
-        "o.customer_id",
-        "o.region_id",
-        "o.reserved",
-        "o.paid_amount",
-        "o.payable",
-        "o.warehouse_id",
-        "c.default_warehouse_id",
-      ])
+      .select(ACTED_ON_COLUMNS)
       .where("o.number", "=", number),
   ),
 );
@@ -743,19 +746,7 @@ export async function routeSubmittedOrder(trx: Trx, orderId: number, now: Date):
   const row = await trx
     .selectFrom("orders as o")
     .innerJoin("customers as c", "c.id", "o.customer_id")
-    .select([
-      "o.id",
-      "o.number",
-      "o.status",
-      "o.version",
-      "o.customer_id",
-      "o.region_id",
-      "o.reserved",
-      "o.paid_amount",
-      "o.payable",
-      "o.warehouse_id",
-      "c.default_warehouse_id",
-    ])
+    .select(ACTED_ON_COLUMNS)
     .where("o.id", "=", orderId)
     .executeTakeFirstOrThrow();
   const order: LoadedOrder = { ...row, paid_amount: Number(row.paid_amount), payable: Number(row.payable) };
